@@ -1,0 +1,55 @@
+# e2e_nb — the two commands of the README live here:
+#   make run    set up .venv and run the package's main job on its embedded default
+#   make test   set up .venv (+ Chromium) and run the whole test suite (what CI runs)
+# Other targets: make docs (offline docs site into _docs/), make readme, make bench, make clean.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export E2E_NB_PROGRESS ?= 0
+# notebooks run at the small (CI) scale unless E2E_NB_SCALE=full is set
+export E2E_NB_SCALE ?= small
+
+.PHONY: run test check-sync nbtest pytest docs readme bench chromium clean
+
+$(STAMP): setup.py settings.ini
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip wheel setuptools
+	# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/e2e-run
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+# notebooks clean and library in sync with them (the nbdev CI recipe), README in sync with nbs/index.ipynb
+check-sync: $(STAMP)
+	$(BIN)/python tools/check_sync.py
+
+nbtest: $(STAMP)
+	$(BIN)/nbdev_test --n_workers 2 --timing
+
+pytest: $(STAMP) chromium
+	$(BIN)/python -m pytest tests/ -ra --durations=15
+
+test: $(STAMP) chromium check-sync nbtest pytest
+
+docs: $(STAMP)
+	$(BIN)/python docs/build.py site
+
+readme: $(STAMP)
+	$(BIN)/python docs/build.py readme
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean:
+	rm -rf _docs _proc artefacts .pytest_cache
