@@ -41,6 +41,18 @@ def _strata(v, n_bins):
             out[fin] = np.searchsorted(edges, v[fin], side='right')
     return out
 
+# %% ../nbs/08_loader.ipynb #15e7a9c5
+def _deal(
+    sizes:np.ndarray, # jets in each group, in dealing order (strata one after the other)
+    fr:np.ndarray, # target fractions of the sets (sum 1)
+)->np.ndarray:
+    "Set number of each group: the set furthest below its share of the running jet count gets the next group"
+    count, out, cum = np.zeros(len(fr)), np.empty(len(sizes), np.int64), 0
+    for i, sz in enumerate(sizes):
+        cum += sz
+        k = int(np.argmax(fr*cum - count)); out[i] = k; count[k] += sz
+    return out
+
 # %% ../nbs/08_loader.ipynb #08c43e2a
 def split_indices(
     files, # paths or `JetFile`s, concatenated in this order
@@ -71,11 +83,8 @@ def split_indices(
     gstrat = strat[first] if ng else np.zeros(0, np.int64) # a group's stratum: its first jet's
     rng = np.random.default_rng(seed)
     order = np.lexsort((rng.random(ng), gstrat)) # strata one after the other, groups shuffled within each
-    centre = np.cumsum(gsize[order]) - gsize[order] / 2 # each group's centre in the running jet count
-    period = 1 / fr[fr > 0].min() # jets in one train/val/test cycle (10 for 0.8/0.1/0.1)
-    phase = (centre / period + rng.random()) % 1
     gset = np.zeros(ng, np.int64)
-    gset[order] = np.minimum(np.searchsorted(np.cumsum(fr)[:-1], phase, side='right'), len(fr) - 1)
+    gset[order] = _deal(gsize[order], fr)
     jset = gset[ginv]
     return {name: np.flatnonzero(jset == i).astype(np.int64) for i, name in enumerate(('train', 'val', 'test'))}
 

@@ -53,11 +53,15 @@ def test_split_groups_only_within_file(tmp_path):
 
 def test_split_stratified(files):
     m = np.concatenate([open_jets(f).read_scalars('m_gen')['m_gen'] for f in files])
-    sp = split_indices(files, seed=0, stratify='m_gen', n_bins=4)
-    qcd_frac = {k: np.isnan(m[v]).mean() for k, v in sp.items()}
-    assert all(abs(q - 30 / 140) < 0.12 for q in qcd_frac.values()), qcd_frac
-    med = np.nanmedian(m); hi = {k: (m[v][~np.isnan(m[v])] > med).mean() for k, v in sp.items()}
-    assert all(abs(h - 0.5) < 0.2 for h in hi.values()), hi
+    # groups of up to 5 jets make one split coarse: check the balance averaged over seeds
+    med, qcd, hi = np.nanmedian(m), [], []
+    for seed in range(8):
+        sp = split_indices(files, seed=seed, stratify='m_gen', n_bins=4)
+        qcd.append([np.isnan(m[v]).mean() for v in sp.values()])
+        hi.append([(m[v][~np.isnan(m[v])] > med).mean() for v in sp.values()])
+    qcd, hi = np.mean(qcd, 0), np.mean(hi, 0)
+    assert all(abs(q - 30 / 140) < 0.08 for q in qcd), qcd
+    assert all(abs(h - 0.5) < 0.1 for h in hi), hi
 
 def test_split_stratify_discrete_balance(tmp_path):
     # 100 signal, 100 background jets: every set gets the same class balance (±1 jet)
