@@ -8,6 +8,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# a local wheel folder (this project's machines keep the CPU torch wheel there); harmless where absent
+PIP := $(BIN)/python -m pip install -q $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export E2E_NB_PROGRESS ?= 0
 # notebooks run at the small (CI) scale unless E2E_NB_SCALE=full is set
@@ -17,17 +19,19 @@ export E2E_NB_SCALE ?= small
 
 $(STAMP): setup.py settings.ini
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip wheel setuptools
+	$(PIP) --upgrade pip wheel setuptools
 	# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(PIP) torch==2.13.0
+	$(PIP) -e ".[dev]"
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/e2e-run
 
+# Debian packages the tests need: chromium (browser test), npm (vendors the docs' widget JavaScript), g++ (C++ parity)
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; for p in chromium:chromium npm:npm g++:g++; do command -v $${p%%:*} >/dev/null || missing="$$missing $${p#*:}"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	@chromium --version
 
 # notebooks clean and library in sync with them (the nbdev CI recipe), README in sync with nbs/index.ipynb
@@ -43,6 +47,7 @@ pytest: $(STAMP) chromium
 test: $(STAMP) chromium check-sync nbtest pytest
 
 docs: $(STAMP)
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	$(BIN)/python docs/build.py site
 
 readme: $(STAMP)
@@ -52,4 +57,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:
-	rm -rf _docs _proc artefacts .pytest_cache
+	rm -rf _docs _proc artefacts .pytest_cache .cache/docs_src .cache/docs_static
