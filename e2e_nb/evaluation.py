@@ -13,7 +13,7 @@ import mplhep as hep
 import ipywidgets as W
 from fastcore.script import call_parse
 from fastcore.basics import patch
-from .core import E2EDataError, atomic_path, progress, get_logger
+from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli
 
 # %% auto #0
 __all__ = ['DEFAULT_EDGES', 'BASELINES', 'VAR_LABEL', 'response', 'resolution', 'bias', 'regression_metrics', 'binned_metrics',
@@ -765,19 +765,8 @@ def write_report(
     paths['report'] = out/'report.md'
     return paths
 
-# %% ../nbs/12_evaluation.ipynb #3d8ca830
-def _dashes_ok(f):
-    "Let a `call_parse` command accept `--max-jets` as well as fastcore's `--max_jets`"
-    import functools, re, sys
-    @functools.wraps(f)
-    def _g(*args, **kwargs):
-        if not args and not kwargs:
-            sys.argv[1:] = [re.sub(r'^--(\w+(?:-\w+)+)(?==|$)', lambda m: '--' + m.group(1).replace('-', '_'), a) for a in sys.argv[1:]]
-        return f(*args, **kwargs)
-    return _g
-
 # %% ../nbs/12_evaluation.ipynb #6e3d07b8
-@_dashes_ok
+@dashed_cli
 @call_parse
 def e2e_evaluate(
     run:str=None, # run directory written by e2e-train (or a shipped run in e2e_nb/weights/)

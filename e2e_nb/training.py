@@ -14,7 +14,7 @@ import torch.distributed as dist
 from fastcore.script import call_parse, Param, store_true
 from fastcore.basics import patch
 from . import __version__
-from .core import atomic_path, seed_everything, get_device, progress, get_logger, E2EDataError, at_scale, e2e_path
+from .core import atomic_path, seed_everything, get_device, progress, get_logger, E2EDataError, at_scale, e2e_path, dashed_cli
 from .models import create_model, count_parameters
 from .data import open_jets
 from .loader import split_indices, JetDataset
@@ -626,18 +626,8 @@ def predict_file(self:Run,
         out.append(self.predict(jf.read_images(b, channels=self.config['channels']), s, batch_size))
     return np.concatenate(out) if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
 
-# %% ../nbs/11_training.ipynb #c9c1e4ba
-def _dashes_ok(f):
-    "Let a `call_parse` command accept `--batch-size` as well as fastcore's `--batch_size`"
-    @functools.wraps(f)
-    def _g(*args, **kwargs):
-        if not args and not kwargs:
-            sys.argv[1:] = [re.sub(r'^--(\w+(?:-\w+)+)(?==|$)', lambda m: '--' + m.group(1).replace('-', '_'), a) for a in sys.argv[1:]]
-        return f(*args, **kwargs)
-    return _g
-
 # %% ../nbs/11_training.ipynb #9b0c834b
-@_dashes_ok
+@dashed_cli
 @call_parse
 def e2e_train(
     data:Param('input jet files (e2e_nb or ML4SCI HDF5/parquet)', str, nargs='*')=None,

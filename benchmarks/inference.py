@@ -1,0 +1,109 @@
+"""Per-jet inference latency with one intra-op thread (CMSSW's default): PyTorch eager vs ONNX Runtime (Python) vs the
+C++ core (E2EInferenceCore, the code the CMSSW producer runs), at batch sizes 1 and 16, as ratios measured in one run.
+
+    python benchmarks/inference.py [--run RUN_DIR] [--model resnet15] [--crop 64 --pool 2] [--seconds 6] [--rounds 5]
+
+The model is the exported one: raw frames in, GeV out (preprocessing included). With --run (or shipped weights under
+e2e_nb/weights/) it is that run's `E2EModel`; otherwise the `E2EModel` of an untrained network (default resnet15, e2e-train's
+default, on the full 125 x 125 frame; --crop/--pool as in e2e-train) with an unfitted `Preprocessor`: the same graph and
+cost as a trained one, since latency does not depend on the weights. The C++ time covers what the producer does per event:
+nested-vector frames -> NCHW tensor -> one Run -> per-jet results (not the building of the nested vectors).
+"""
+import argparse, json, tempfile, time
+from pathlib import Path
+import numpy as np, torch
+
+torch.set_num_threads(1)
+from e2e_nb import export as ex
+from e2e_nb.core import PACKAGE_DIR
+from e2e_nb.data import open_jets, sample_file
+
+CHANNELS = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
+
+
+def load_model(run, name, crop, pool):
+    "The exported module: a run's `E2EModel`, else an untrained `name` behind a `Preprocessor` (same graph, same cost)"
+    from e2e_nb.training import E2EModel, load_run
+    runs = [Path(run)] if run else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
+    if runs:
+        r = load_run(runs[0], device='cpu')
+        return r.e2e_model().cpu().eval(), f'run {runs[0]} ({r.config["model"]}, network input {r.config["img_size"]} px)', r.config.get('channels')
+    from e2e_nb.models import create_model
+    from e2e_nb.preprocess import Preprocessor
+    torch.manual_seed(0)
+    prep = Preprocessor(CHANNELS, crop=crop, pool=pool, in_shape=(125, 125))
+    size = int(prep(torch.zeros(1, 8, 125, 125)).shape[-1])
+    net = create_model(name, in_channels=8, img_size=size)
+    return E2EModel(net, prep).eval(), f'untrained {name} (network input {size} px) behind a Preprocessor', CHANNELS
+
+
+def calibrate(fn, seconds):
+    "Number of calls of `fn` that take about `seconds`"
+    fn(); fn()
+    t0, n = time.perf_counter(), 0
+    while time.perf_counter() - t0 < 0.1: fn(); n += 1
+    return max(1, int(n * seconds / (time.perf_counter() - t0)))
+
+
+def timed(fn, reps):
+    "Mean seconds per call over `reps` calls"
+    t = time.perf_counter()
+    for _ in range(reps): fn()
+    return (time.perf_counter() - t) / reps
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--run', help='run directory (default: shipped weights, else an untrained --model)')
+    ap.add_argument('--model', default='resnet15', help='architecture when no run is given')
+    ap.add_argument('--crop', type=int, default=None, help='centre crop of the stand-in preprocessing (e2e-train --crop)')
+    ap.add_argument('--pool', type=int, default=1, help='sum-pooling of the stand-in preprocessing (e2e-train --pool)')
+    ap.add_argument('--seconds', type=float, default=6., help='timing budget per batch size (all methods, all rounds)')
+    ap.add_argument('--rounds', type=int, default=5, help='interleaved rounds; the minimum per method is reported')
+    a = ap.parse_args()
+    x_all = None
+    exe = ex.build_core(ex.ort_sdk(Path(__file__).resolve().parents[1]/'.cache'/'onnxruntime'))
+    # default: e2e-train's default input (full 125 x 125 frame) and the cropped/pooled input of the tests and notebooks
+    configs = [(a.crop, a.pool)] if (a.run or a.crop or a.pool != 1) else [(None, 1), (64, 2)]
+    for crop, pool in configs:
+        model, what, chans = load_model(a.run, a.model, crop, pool)
+        x_all = open_jets(sample_file(n_jets=16, seed=5)).read_images(np.arange(16), channels=chans)
+        rows = bench(model, x_all, exe, a)
+        print(f'model: {what}; torch {torch.__version__}, 1 intra-op thread everywhere')
+        print(f"{'batch':>5} {'eager µs/jet':>13} {'ORT-py µs/jet':>14} {'C++ µs/jet':>11} {'eager/ORT':>10} {'eager/C++':>10} {'ORT/C++':>8} {'C++ vs torch':>13}")
+        for r in rows:
+            print(f"{r['batch']:>5} {r['eager_us']:>13.0f} {r['ort_us']:>14.0f} {r['cpp_us']:>11.0f} {r['eager_over_ort']:>10.2f} "
+                  f"{r['eager_over_cpp']:>10.2f} {r['ort_over_cpp']:>8.2f} {r['cpp_vs_torch_max_rel']:>13.1e}")
+        print(json.dumps(dict(model=what, rows=rows)))
+
+
+def bench(model, x_all, exe, a):
+    "Interleaved timings of eager, ONNX Runtime (Python) and the C++ core at batch 1 and 16"
+    with tempfile.TemporaryDirectory() as d:
+        onnx_path = ex.export_onnx(model, Path(d)/'model.onnx', torch.as_tensor(x_all[:2]))
+        sess = ex.onnx_session(onnx_path, threads=1)
+        rows = []
+        for b in (1, 16):
+            x = x_all[:b]
+            xt = torch.as_tensor(x)
+            def eager():
+                with torch.inference_mode(): model(xt)
+            ort_call = lambda: ex.onnx_predict(sess, x)
+            # interleaved rounds, minimum per method: the machine's other load hits all three alike and the minimum is
+            # the least disturbed measurement
+            per_round = a.seconds / a.rounds / 3
+            r_pt, r_ort = calibrate(eager, per_round), calibrate(ort_call, per_round)
+            t_pt, t_ort, t_cpp = [], [], []
+            for _ in range(a.rounds):
+                t_pt.append(timed(eager, r_pt) * 1e6 / b)
+                t_ort.append(timed(ort_call, r_ort) * 1e6 / b)
+                y_cpp, us = ex.run_core(exe, onnx_path, x, threads=1, repeat=r_ort)
+                t_cpp.append(us)
+            t_pt, t_ort, t_cpp = min(t_pt), min(t_ort), min(t_cpp)
+            with torch.no_grad(): diff = ex.compare(y_cpp, model(xt).numpy())['max_rel']
+            rows.append(dict(batch=b, eager_us=t_pt, ort_us=t_ort, cpp_us=t_cpp, eager_over_ort=t_pt/t_ort,
+                             eager_over_cpp=t_pt/t_cpp, ort_over_cpp=t_ort/t_cpp, cpp_vs_torch_max_rel=diff))
+    return rows
+
+
+if __name__ == '__main__': main()

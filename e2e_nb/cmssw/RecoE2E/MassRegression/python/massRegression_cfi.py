@@ -1,0 +1,20 @@
+import FWCore.ParameterSet.Config as cms
+
+# Default configuration of MassRegressionProducer. `e2e-export` rewrites this file with the parameters of the
+# exported model (channel list, scalars, targets, heteroscedastic flag) next to data/model.onnx.
+massRegression = cms.EDProducer('MassRegressionProducer',
+    frames = cms.InputTag('JetFrames', 'JetFrames'),
+    seeds = cms.InputTag('JetFrames', 'JetSeeds'),  # a jet with seed -1 (no valid frame) gets {-1}
+    scalars = cms.InputTag(''),
+    model_path = cms.FileInPath('RecoE2E/MassRegression/data/model.onnx'),
+    imageInput = cms.string('x'),
+    scalarInput = cms.string('s'),
+    output = cms.string('y'),
+    channels = cms.vstring('track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3'),
+    frameChannels = cms.vstring(),  # channel names of the JetFrames, if their order differs from `channels`
+    scalarNames = cms.vstring(),
+    targets = cms.vstring('m_gen'),
+    height = cms.uint32(125),
+    width = cms.uint32(125),
+    heteroscedastic = cms.bool(False),
+)

@@ -1,0 +1,156 @@
+"Export of a model / run for CMSSW: ONNX file properties, parity.json, Triton repository, CMSSW package, CLI, bad inputs"
+import json, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest, torch
+from torch import nn
+import onnx
+from e2e_nb.core import E2EDataError
+from e2e_nb.data import sample_file, open_jets
+from e2e_nb.models import create_model
+from e2e_nb import export as ex
+
+CHANNELS = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
+
+
+class Deployable(nn.Module):
+    "Test stand-in for `E2EModel`: raw frames -> fixed 'preprocessing' -> an e2e_nb network -> GeV (and σ)"
+    def __init__(self, name='cnn', n_scalars=0, heteroscedastic=False, n_targets=1):
+        super().__init__()
+        self.net = create_model(name, in_channels=8, img_size=63, n_outputs=n_targets, n_scalars=n_scalars,
+                                heteroscedastic=heteroscedastic)
+        self.register_buffer('scale', torch.linspace(0.5, 2., 8).view(1, 8, 1, 1))
+        self.het = heteroscedastic
+    def forward(self, x, s=None):
+        z = torch.nn.functional.avg_pool2d(torch.log1p(x.clamp_min(0))*self.scale, 2, ceil_mode=True)
+        out = self.net(z) if s is None else self.net(z, s)
+        if not self.het: return 170 + 40*out
+        t = out.shape[1]//2
+        return torch.cat([170 + 40*out[:, :t], 40*torch.exp(0.5*out[:, t:].clamp(-15, 15))], 1)
+
+
+def make_model(seed=0, **kw):
+    torch.manual_seed(seed)
+    return Deployable(**kw).eval()
+
+
+def spec_for(n_scalars=0, heteroscedastic=False, n_targets=1):
+    return ex.export_spec(dict(model='cnn', in_channels=8, channels=CHANNELS, targets=['m_gen', 'pt'][:n_targets],
+                               scalars=['ieta', 'iphi'][:n_scalars], heteroscedastic=heteroscedastic, n_outputs=n_targets))
+
+
+@pytest.fixture(scope='module')
+def jets():
+    "Raw frames and (ieta, iphi) of simulated jets"
+    f = sample_file(n_jets=16, seed=3)
+    jf = open_jets(f)
+    sc = jf.read_scalars(['ieta', 'iphi'], np.arange(9))
+    return jf.read_images(np.arange(9), channels=CHANNELS), np.stack([sc['ieta'], sc['iphi']], 1).astype(np.float32)
+
+
+def test_onnx_file(tmp_path, jets):
+    "opset 18 / IR 8 (ONNX Runtime 1.17 runs it), checker clean, dynamic batch axis, metadata, only standard ops"
+    x, _ = jets
+    p = ex.export_onnx(make_model(), tmp_path/'m.onnx', torch.as_tensor(x[:2]), metadata={'e2e.n_targets': 1})
+    m = onnx.load(p)
+    onnx.checker.check_model(m, full_check=True)
+    assert m.ir_version == ex.ONNX_IR_VERSION == 8 and m.ir_version <= 9
+    assert {(o.domain or 'ai.onnx', o.version) for o in m.opset_import if o.domain in ('', 'ai.onnx')} == {('ai.onnx', 18)}
+    assert {n.domain for n in m.graph.node} <= {'', 'ai.onnx'}
+    dims = [d.dim_param or d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
+    assert isinstance(dims[0], str) and dims[1:] == [8, 125, 125]
+    assert [i.name for i in m.graph.input] == ['x'] and [o.name for o in m.graph.output] == ['y']
+    assert {p.key: p.value for p in m.metadata_props}['e2e.n_targets'] == '1'
+    assert not list(tmp_path.glob('.*tmp'))  # atomic write left nothing behind
+
+
+@pytest.mark.parametrize('n_scalars,het', [(0, False), (2, True)])
+@pytest.mark.filterwarnings('ignore::DeprecationWarning')  # torch.jit.load
+def test_export_model(tmp_path, jets, n_scalars, het):
+    "All files written; ONNX Runtime and TorchScript reproduce PyTorch on held-out jets (any batch size)"
+    x, s = jets
+    s = s if n_scalars else None
+    model, spec = make_model(n_scalars=n_scalars, heteroscedastic=het), spec_for(n_scalars, het)
+    rep = ex.export_model(model, tmp_path/'exp', spec, x, s, name='mass')
+    out = tmp_path/'exp'
+    for f in ('model.onnx', 'model.pt', 'parity.json', 'triton/mass/config.pbtxt', 'triton/mass/1/model.onnx',
+              'cmssw/RecoE2E/MassRegression/data/model.onnx', 'cmssw/RecoE2E/MassRegression/python/massRegression_cfi.py',
+              'cmssw/RecoE2E/MassRegression/plugins/MassRegressionProducer.cc', 'cmssw/RecoE2E/MassRegression/BuildFile.xml',
+              'cmssw/RecoE2E/MassRegression/src/E2EInferenceCore.cc', 'cmssw/RecoE2E/MassRegression/test/massRegression_cfg.py'):
+        assert (out/f).is_file(), f
+    assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
+    assert rep['n_jets'] == len(x)
+    for k in ('onnx', 'onnx_batch1', 'torchscript'): assert rep[k]['max_rel'] <= 1e-5, (k, rep[k])
+    # independent recomputation of the parity numbers
+    with torch.no_grad(): ref = model(torch.as_tensor(x), None if s is None else torch.as_tensor(s)).numpy()
+    y = ex.onnx_predict(out/'model.onnx', x, s)
+    assert y.shape == (len(x), 2 if het else 1)
+    np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-4)
+    if het: assert (y[:, 1] > 0).all()
+    ts = torch.jit.load(str(out/'model.pt'))
+    with torch.no_grad(): yts = (ts(torch.as_tensor(x[:3])) if s is None else ts(torch.as_tensor(x[:3]), torch.as_tensor(s[:3]))).numpy()
+    np.testing.assert_allclose(yts, ref[:3], rtol=1e-5, atol=1e-4)
+    # the Triton configuration matches the ONNX graph
+    cfg = (out/'triton/mass/config.pbtxt').read_text()
+    assert 'platform: "onnxruntime_onnx"' in cfg and 'dims: [ 8, 125, 125 ]' in cfg and 'dynamic_batching' in cfg
+    assert f'dims: [ {2 if het else 1} ]' in cfg and (('name: "s"' in cfg) == bool(n_scalars))
+    # the CMSSW package: cfi matches the model, reference jets for its unit test
+    pkg = out/'cmssw/RecoE2E/MassRegression'
+    cfi = (pkg/'python/massRegression_cfi.py').read_text()
+    compile(cfi, 'cfi', 'exec')
+    assert f"heteroscedastic = cms.bool({het})" in cfi and "'bpix3'" in cfi
+    assert ("scalars = cms.InputTag('JetFrames', 'JetSeeds')" in cfi) == bool(n_scalars)
+    assert "seeds = cms.InputTag('JetFrames', 'JetSeeds')" in cfi
+    np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_outputs.bin', '<f4').reshape(2, -1), y[:2])
+    np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_images.bin', '<f4').reshape(2, 8, 125, 125), x[:2])
+    assert (pkg/'data/reference_scalars.bin').exists() == bool(n_scalars)
+
+
+def test_export_model_bad_inputs(tmp_path, jets):
+    x, _ = jets
+    with pytest.raises(E2EDataError, match=r'expected \(N, 8, 125, 125\)'):
+        ex.export_model(make_model(), tmp_path, spec_for(), x[:, :7])
+    with pytest.raises(E2EDataError, match='at least 2 jets'):
+        ex.export_model(make_model(), tmp_path, spec_for(), x[:1])
+    with pytest.raises(E2EDataError, match='expected 3 names'):
+        ex.export_spec(dict(in_channels=3, channels=['a', 'b']))
+    with pytest.raises(E2EDataError, match='ONNX model not found'):
+        ex.onnx_session(tmp_path/'nope.onnx')
+
+
+def test_export_run_bad_inputs(tmp_path):
+    with pytest.raises(E2EDataError, match='config.json'):
+        ex.export_run(tmp_path, tmp_path/'out')
+    r = subprocess.run([str(Path(sys.executable).parent/'e2e-export'), '--run', str(tmp_path/'missing'), '--out', str(tmp_path/'o')],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and 'config.json' in r.stderr
+
+
+@pytest.fixture(scope='module')
+def run_dir(tmp_path_factory):
+    "A tiny real e2e-train run (1 epoch) on a small simulated sample"
+    from e2e_nb.training import train
+    d = tmp_path_factory.mktemp('run')
+    train(sample_file(n_jets=64, seed=1), d/'run', model='cnn', epochs=1, batch_size=16, crop=64, pool=2, device='cpu', show_progress=False)
+    return d/'run'
+
+
+def test_export_run_cli(tmp_path, run_dir):
+    "e2e-export on a real run directory: parity.json from held-out jets, ONNX == E2EModel, no overwrite without --overwrite"
+    from e2e_nb.training import load_run
+    exe = str(Path(sys.executable).parent/'e2e-export')
+    out = tmp_path/'export'
+    r = subprocess.run([exe, '--run', str(run_dir), '--out', str(out), '--n_jets', '12'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads((out/'parity.json').read_text())
+    assert rep['n_jets'] == min(12, len(load_run(run_dir).split()['test'])) >= 2  # the run's own test split
+    assert rep['onnx']['max_rel'] <= 1e-5 and rep['torchscript']['max_rel'] <= 1e-5
+    assert rep['spec']['channels'] == load_run(run_dir).config['channels']
+    run = load_run(run_dir, device='cpu')
+    x = open_jets(sample_file(n_jets=16, seed=3)).read_images(np.arange(5), channels=run.config['channels'])
+    np.testing.assert_allclose(ex.onnx_predict(out/'model.onnx', x), run.predict(x), rtol=1e-5, atol=1e-4)
+    r = subprocess.run([exe, '--run', str(run_dir), '--out', str(out)], capture_output=True, text=True)
+    assert r.returncode != 0 and 'refusing to overwrite' in r.stderr
+    rep = ex.export_run(run_dir, out, data=sample_file(n_jets=16, seed=3), n_jets=4, overwrite=True)
+    assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
+    assert rep['n_jets'] == 4 and rep['onnx']['max_rel'] <= 1e-5
+    assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind
