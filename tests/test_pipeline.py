@@ -1,0 +1,28 @@
+"""End to end: the main job `e2e-run` (what `make run` calls) on a tiny sample, as a user runs it from a shell."""
+import json, os, subprocess, sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+def test_e2e_run_tiny(tmp_path):
+    env = dict(os.environ, E2E_NB_HOME=str(tmp_path/'home'), E2E_NB_PROGRESS='0')
+    out = tmp_path/'job'
+    r = subprocess.run([str(BIN/'e2e-run'), '--out', str(out), '--n-train', '120', '--n-test', '60', '--n-qcd', '30',
+                        '--model', 'cnn', '--epochs', '1', '--pool', '4', '--retrain', '--workers', '1', '--quiet'],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    # the metrics table and where things are
+    for s in ('| estimator', '| cnn', '| reco_msd', 'plots:', 'metrics:', 'export:'): assert s in r.stdout, (s, r.stdout)
+    m = json.loads((out/'report'/'metrics.json').read_text())
+    assert m['target'] == 'm_gen' and m['n_jets'] > 0
+    assert {'cnn', 'reco_mjet', 'reco_msd', 'gen_msd'} <= set(m['estimators'])
+    assert sorted(p.name for p in (out/'report').glob('*.png')), 'no plots written'
+    for f in ('model.onnx', 'model.pt', 'parity.json'): assert (out/'export'/f).exists(), f
+    assert json.loads((out/'export'/'parity.json').read_text())['onnx']['max_rel'] < 1e-4
+
+def test_e2e_run_bad_model(tmp_path):
+    env = dict(os.environ, E2E_NB_HOME=str(tmp_path/'home'), E2E_NB_PROGRESS='0')
+    r = subprocess.run([str(BIN/'e2e-run'), '--out', str(tmp_path/'job'), '--n-train', '40', '--n-test', '20', '--n-qcd', '0',
+                        '--model', 'nosuchmodel', '--retrain', '--workers', '1', '--quiet'],
+                       capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert r.returncode != 0 and 'nosuchmodel' in (r.stdout + r.stderr)
