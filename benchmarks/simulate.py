@@ -1,0 +1,86 @@
+#!/usr/bin/env python
+"""Benchmark of the e2e_nb simulation (issue 3): throughput, overhead over Pythia, disk size, memory.
+
+    python benchmarks/simulate.py                                  # small defaults (~1 minute)
+    python benchmarks/simulate.py --process ttbar --n-jets 2000 --mem-sizes 1000 10000
+
+Prints, measured in this run:
+- Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
+- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
+  the ratio full / Pythia (target <= 1.3);
+- jets/s on all cores (`simulate` with all workers, writing the HDF5 file) and bytes per jet on disk (target <= 8 kB);
+- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
+"""
+import argparse, os, resource, subprocess, sys, tempfile, time, warnings
+from pathlib import Path
+import numpy as np
+
+warnings.filterwarnings('ignore', message='dcut and exclusive jets')
+
+
+def compare(sim, n_chunks, n_ev, seed=0):
+    """Pythia alone vs the full chain on the same chunks, interleaved chunk by chunk so that both see the same load.
+    Returns CPU seconds and wall seconds of each, and the number of jets."""
+    from e2e_nb.generate import chunk_seed, simulate_chunk, _source
+    from e2e_nb.detector import DetectorConfig
+    src = _source(sim)
+    cpu = dict(py=0., full=0.); wall = dict(py=0., full=0.); nj = 0
+    for k in range(n_chunks):
+        ss = np.random.SeedSequence([chunk_seed(seed, k), 12345])
+        src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
+        c0, w0 = time.process_time(), time.perf_counter()
+        src._hard(n_ev, np.random.default_rng(ss))        # Pythia: hard process, shower, hadronisation, record export
+        c1, w1 = time.process_time(), time.perf_counter()
+        nj += len(simulate_chunk(sim, DetectorConfig(), seed, k, n_ev)['pt'])   # everything
+        c2, w2 = time.process_time(), time.perf_counter()
+        cpu['py'] += c1 - c0; cpu['full'] += c2 - c1; wall['py'] += w1 - w0; wall['full'] += w2 - w1
+    return cpu, wall, nj
+
+
+def peak_rss_mb(process, n_jets, out):
+    "Peak RSS (MB) of an `e2e-simulate` run with one worker, measured in a fresh wrapper process"
+    exe = str(Path(sys.executable).parent/'e2e-simulate')
+    code = ('import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True);'
+            'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if r.returncode == 0 else -1)')
+    r = subprocess.run([sys.executable, '-c', code, exe, '--process', process, '--n-jets', str(n_jets), '--out', str(out),
+                        '--workers', '1', '--overwrite'], capture_output=True, text=True,
+                       env=dict(os.environ, E2E_NB_PROGRESS='0'))
+    return int(r.stdout.strip().splitlines()[-1])/1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--process', default='topgun', choices=['ttbar', 'topgun', 'qcd'])
+    ap.add_argument('--n-jets', type=int, default=300, help='jets for the all-cores throughput and disk size')
+    ap.add_argument('--chunks', type=int, default=3, help='chunks for the Pythia-vs-pipeline comparison')
+    ap.add_argument('--mem-sizes', type=int, nargs='*', default=[200, 1000], help='jet counts for the memory check')
+    ap.add_argument('--workers', type=int, default=None, help='worker processes (default: all cores)')
+    a = ap.parse_args()
+    from e2e_nb.simulation import SimConfig
+    from e2e_nb.generate import simulate, DEFAULT_EVENTS_PER_CHUNK
+    sim = SimConfig(a.process); n_ev = DEFAULT_EVENTS_PER_CHUNK[a.process]
+    workers = a.workers or os.cpu_count()
+    print(f'e2e_nb simulation benchmark: process {a.process}, {os.cpu_count()} cores, '
+          f'load average {os.getloadavg()[0]:.1f} (other jobs on the machine slow everything down)')
+
+    compare(sim, 1, 4, seed=999)  # warm up (Pythia initialisation, imports)
+    cpu, wall, nj = compare(sim, a.chunks, n_ev)
+    n_events = a.chunks*n_ev
+    print(f'Pythia alone (1 core):     {n_events/cpu["py"]:8.1f} events/s CPU time ({n_events/wall["py"]:.1f} wall)')
+    print(f'full pipeline (1 core):    {n_events/cpu["full"]:8.1f} events/s, {nj/cpu["full"]:.1f} jets/s CPU time '
+          f'({nj/n_events:.2f} jets/event)')
+    print(f'ratio full / Pythia:       {cpu["full"]/cpu["py"]:8.2f}   CPU time (wall: {wall["full"]/wall["py"]:.2f}; target <= 1.3)')
+
+    with tempfile.TemporaryDirectory() as d:
+        out = Path(d)/'bench.h5'
+        t0 = time.perf_counter()
+        simulate(out, a.process, a.n_jets, seed=1, workers=workers, show_progress=False)
+        dt = time.perf_counter() - t0
+        print(f'all cores ({workers} workers):   {a.n_jets/dt:8.1f} jets/s writing {a.n_jets} jets (incl. start-up)')
+        print(f'bytes per jet on disk:     {out.stat().st_size/a.n_jets:8.0f}   (target <= 8192, 8 channels)')
+        for n in a.mem_sizes:
+            t0 = time.perf_counter(); mb = peak_rss_mb(a.process, n, Path(d)/f'mem{n}.h5')
+            print(f'peak memory, {n:6d} jets:  {mb:8.0f} MB  (one worker, {time.perf_counter()-t0:.0f} s)')
+
+
+if __name__ == '__main__': main()

@@ -1,0 +1,133 @@
+"Physics checks of the simulation: generator, detector, jets (small samples, fixed seeds)"
+import math, warnings
+import numpy as np
+import pytest
+from e2e_nb.simulation import EventSource, SimConfig, M_TOP, ks_uniform, gun_kinematics, check_config, is_b_hadron
+from e2e_nb.detector import DetectorConfig, detector_response, propagate, eta_to_ieta, phi_to_iphi, HCAL_TOWER
+from e2e_nb.jets import make_jets, mass_peak, jet_images, _window, CHANNELS
+from e2e_nb.core import E2EDataError
+
+warnings.filterwarnings('ignore', message='dcut and exclusive jets')
+
+
+def _sample(cfg, n, seed):
+    parts, tops = EventSource(cfg).generate(n, seed)
+    det = detector_response(parts, rng=np.random.default_rng(seed))
+    return parts, tops, det, make_jets(parts, tops, det, n, cfg.process, rng=np.random.default_rng(seed))
+
+
+@pytest.fixture(scope='module')
+def topgun_fixed():
+    "Top gun at m_t = 172.5 GeV (no mass spread): the soft-drop mass must peak at m_t"
+    return _sample(SimConfig('topgun', mass_range=(M_TOP, M_TOP)), 200, 11)
+
+
+def test_topgun_msd_peaks_at_mt(topgun_fixed):
+    out = topgun_fixed[3]
+    c = out['contained'] == 1
+    assert c.sum() > 100
+    assert abs(mass_peak(out['m_sd'][c]) - M_TOP) < 0.05*M_TOP
+    assert abs(mass_peak(out['m_sd_gen'][c]) - M_TOP) < 0.05*M_TOP
+    # uncontained jets do not peak at m_t: their mass is mostly below it
+    assert np.median(out['m_sd'][~c]) < 0.8*M_TOP
+
+
+def test_ttbar_contained_msd_peaks_at_mt():
+    out = _sample(SimConfig('ttbar'), 200, 5)[3]
+    c = out['contained'] == 1
+    assert c.sum() > 50
+    assert (out['process'] == 0).all() and np.isfinite(out['m_gen']).all()
+    assert abs(mass_peak(out['m_sd'][c]) - M_TOP) < 0.05*M_TOP
+    assert (out['pt'] > 400).all() and (np.abs(out['eta']) < 1.37).all()
+
+
+def test_qcd_msd_far_below_mt():
+    out = _sample(SimConfig('qcd'), 100, 3)[3]
+    assert len(out['pt']) > 50
+    assert np.isnan(out['m_gen']).all() and (out['contained'] == 0).all()
+    assert mass_peak(out['m_sd']) < 0.5*M_TOP
+    assert np.median(out['m_sd']) < 0.5*M_TOP
+
+
+def test_topgun_generated_mass_and_pt_are_flat():
+    cfg = SimConfig('topgun')
+    k = gun_kinematics(cfg, 20_000, np.random.default_rng(1))
+    assert ks_uniform(k['m'], *cfg.mass_range)[1] > 0.01
+    assert ks_uniform(k['pt'], *cfg.pt_range)[1] > 0.01
+    # and the tops Pythia actually generated (first copies in the event record)
+    tops = EventSource(cfg).generate(300, 2)[1]
+    assert len(tops['m_gen']) == 600
+    assert ks_uniform(tops['m_gen'][::2], *cfg.mass_range)[1] > 0.01
+    assert ks_uniform(tops['pt_gen'][::2], *cfg.pt_range)[1] > 0.01
+    # the flatness test has power: a peaked spectrum fails it
+    assert ks_uniform(np.clip(np.random.default_rng(0).normal(250, 60, 600), 85.5, 500), *cfg.mass_range)[1] < 1e-4
+
+
+def test_ttbar_mass_window_is_flat():
+    cfg = SimConfig('ttbar', mass_window=0.05, mpi=False)
+    m = EventSource(cfg).generate(150, 4)[1]['m_gen']
+    lo, hi = 0.95*M_TOP, 1.05*M_TOP
+    assert len(m) == 300 and ((m >= lo - 1e-6) & (m <= hi + 1e-6)).all()
+    assert ks_uniform(m, lo, hi)[1] > 0.01
+
+
+def test_b_hadron_tracks_have_larger_d0(topgun_fixed):
+    trk = topgun_fixed[2]['tracks']
+    assert trk['from_b'].sum() > 100
+    d0b, d0p = np.abs(trk['d0'][trk['from_b']]), np.abs(trk['d0'][~trk['from_b']])
+    assert np.median(d0b) > 5*np.median(d0p)
+    assert np.median(np.abs(trk['dz'][trk['from_b']])) > 3*np.median(np.abs(trk['dz'][~trk['from_b']]))
+    assert list(is_b_hadron(np.array([511, -5122, 553, 421, 5]))) == [True, True, False, False, False]
+
+
+def test_charge_bends_the_right_way(topgun_fixed):
+    # B along +z turns a positive particle clockwise: φ decreases; a negative one counter-clockwise
+    phi, _, ok = propagate(np.array([2., 2.]), np.array([1., 1.]), np.zeros(2), np.array([1, -1]), np.zeros(2), 129.)
+    assert ok.all() and phi[0] < 1 < phi[1]
+    assert math.isclose(1 - phi[0], math.asin(0.3*3.8*1.29/(2*2.)), rel_tol=1e-9)
+    trk = topgun_fixed[2]['tracks']; r = trk['reached']
+    dphi = (trk['phi_ecal'] - trk['phi'] + math.pi) % (2*math.pi) - math.pi
+    assert (np.sign(dphi[r]) == -trk['charge'][r]).mean() > 0.99
+    assert not propagate(np.array([0.5]), np.zeros(1), np.zeros(1), np.ones(1), np.zeros(1), 129.)[2][0]  # a looper
+
+
+def test_images_channels_and_hcal_upsampling(topgun_fixed):
+    X = topgun_fixed[3]['X_jet']
+    assert X.shape[1:] == (len(CHANNELS), 125, 125) and X.dtype == np.float32
+    for ch in ('track_pt', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3'):
+        assert (X[:, CHANNELS.index(ch)] >= 0).all()
+    assert (X[:, 3].sum((1, 2)) > 0).all() and (X[:, 4].sum((1, 2)) > 0).all()
+    pix = X[:, 5:]
+    assert np.array_equal(pix, np.round(pix))  # hit counts
+    # tracks in the image carry a d0/dz exactly where they carry pT
+    assert ((X[:, 1] != 0) <= (X[:, 0] != 0)).all()
+    # HCAL: each 5x5 tower block inside the window is constant
+    out = topgun_fixed[3]
+    seta = eta_to_ieta(out['eta']); sphi = phi_to_iphi(out['phi'])
+    j = 0; h = X[j, 4]
+    a0 = (-(seta[j] - 62)) % HCAL_TOWER; b0 = (-(sphi[j] - 62)) % HCAL_TOWER
+    blk = h[a0:a0 + 115, b0:b0 + 115].reshape(23, 5, 23, 5)
+    assert np.allclose(blk, blk[:, :1, :, :1])
+
+
+def test_phi_wraps_around():
+    # a deposit at iphi = 2 seen from a seed at iphi = 358 lands 4 columns right of the centre (359, 0, 1, 2)
+    a, b, m = _window(np.array([0]), np.array([100]), np.array([2]), np.array([100]), np.array([358]))
+    assert m[0] and a[0] == 62 and b[0] == 62 + 4
+    a, b, m = _window(np.array([0]), np.array([100]), np.array([200]), np.array([100]), np.array([358]))
+    assert not m[0]
+
+
+def test_pileup_is_mixed_in():
+    parts, tops = EventSource(SimConfig('topgun', pileup=3)).generate(10, 1)
+    pu = parts['pileup']
+    assert pu.any() and (~pu).any()
+    assert np.std(parts['vz'][pu]) > 1.  # pile-up vertices spread over cm in z
+    assert np.all(np.diff(parts['event']) >= 0)
+
+
+def test_impossible_settings_raise():
+    with pytest.raises(E2EDataError, match='impossible'): check_config(SimConfig('topgun', mass_range=(80., 500.)))
+    with pytest.raises(E2EDataError, match='impossible'): check_config(SimConfig('ttbar', top_mass=90., mass_window=0.1))
+    with pytest.raises(E2EDataError, match='pT range'): check_config(SimConfig('topgun', pt_range=(500., 400.)))
+    with pytest.raises(E2EDataError, match='unknown process'): check_config(SimConfig('wprime'))
