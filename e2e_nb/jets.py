@@ -18,6 +18,17 @@ from .detector import (DetectorConfig, D_ETA, D_PHI, N_PHI, N_ETA, EB_OFFSET, HC
 __all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'softdrop_mass', 'cluster_jets', 'delta_r',
            'match_tops', 'jet_images', 'make_jets', 'mass_peak']
 
+# %% ../nbs/03_jets.ipynb #62df98e3
+def _swallow_fastjet_banner():
+    "FastJet prints its banner once per process, on first use, into stdout: print it into /dev/null at import instead"
+    import os, sys
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try: os.dup2(null, 1); _SwigCS.print_banner()
+    finally: os.dup2(saved, 1); os.close(saved); os.close(null)
+
+_swallow_fastjet_banner()
+
 # %% ../nbs/03_jets.ipynb #57ef9bdb
 JET_R = 0.8 # anti-kT distance parameter
 JET_PT_MIN = 400. # default jet selection: pT (GeV)
