@@ -15,7 +15,12 @@ export E2E_NB_PROGRESS ?= 0
 # notebooks run at the small (CI) scale unless E2E_NB_SCALE=full is set
 export E2E_NB_SCALE ?= small
 
-.PHONY: run test check-sync nbtest pytest docs readme bench chromium clean
+# The shipped weights (e2e_nb/weights/resnet15_topgun): `make weights` reproduces them on a 2-core CPU machine
+# (about 5 min of simulation and 30-45 min of training), then evaluates them on an independent top-gun file.
+WEIGHTS := e2e_nb/weights/resnet15_topgun
+WORK ?= $(HOME)/.e2e_nb/ship
+
+.PHONY: weights run test check-sync nbtest pytest docs readme bench chromium clean
 
 $(STAMP): setup.py settings.ini
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +57,16 @@ docs: $(STAMP)
 
 readme: $(STAMP)
 	$(BIN)/python docs/build.py readme
+
+weights: $(STAMP)
+	mkdir -p $(WORK)
+	$(BIN)/e2e-simulate --process topgun --n-jets 30000 --seed 1 --workers 1 --out $(WORK)/topgun_train_s1.h5 --overwrite
+	$(BIN)/e2e-simulate --process topgun --n-jets 5000 --seed 2 --workers 1 --out $(WORK)/topgun_test_s2.h5 --overwrite
+	rm -rf $(WORK)/run
+	$(BIN)/e2e-train --data $(WORK)/topgun_train_s1.h5 --model resnet15 --epochs 20 --pool 2 --bf16 --channels-last \
+	  --augment --threads 2 --out $(WORK)/run
+	$(BIN)/python tools/ship_weights.py $(WORK)/run $(WEIGHTS)
+	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --out $(WEIGHTS)/report
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done

@@ -1,0 +1,27 @@
+#!/usr/bin/env python
+"""Copy a finished training run into the package as shipped weights: `python tools/ship_weights.py RUN_DIR DEST`.
+
+Only what `load_run`, `e2e-evaluate --run` and `e2e-export --run` need travels (config.json, model.safetensors) plus the
+training log and loss curve; checkpoints (optimiser state) stay behind. The copy is written next to DEST and renamed."""
+import json, shutil, sys, tempfile
+from pathlib import Path
+
+def main(run, dest):
+    run, dest = Path(run), Path(dest)
+    for f in ('config.json', 'model.safetensors'):
+        if not (run/f).exists(): sys.exit(f'ship_weights: {run/f} missing; expected a finished e2e-train run directory')
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
+    try:
+        for f in ('config.json', 'model.safetensors', 'log.csv', 'loss.png'):
+            if (run/f).exists(): shutil.copyfile(run/f, tmp/f)
+        cfg = json.loads((tmp/'config.json').read_text())
+        cfg['shipped_from'] = dict(run=run.name, data=[Path(p).name for p in cfg.get('data', [])])
+        (tmp/'config.json').write_text(json.dumps(cfg, indent=1))
+        if dest.exists(): shutil.rmtree(dest)
+        tmp.rename(dest)
+    finally:
+        if tmp.exists(): shutil.rmtree(tmp)
+    print(dest)
+
+if __name__ == '__main__': main(*sys.argv[1:3])
