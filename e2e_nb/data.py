@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import h5py
 from fastcore.script import call_parse, Param, store_true
-from .core import E2EDataError, get_logger
+from .core import E2EDataError, get_logger, dashed_cli
 
 # %% auto #0
 __all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'PROCESS_CODES',
@@ -582,6 +582,7 @@ def format_inspection(
     return '\n'.join(L)
 
 # %% ../nbs/07_data.ipynb #09444e40
+@dashed_cli
 @call_parse
 def e2e_inspect(
     files:Param('e2e_nb or ML4SCI HDF5 / parquet files', str, nargs='+'),

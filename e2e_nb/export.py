@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 from fastcore.script import call_parse, store_true
-from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR
+from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
 
 # %% auto #0
 __all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'export_onnx', 'onnx_session', 'onnx_predict', 'compare',
@@ -424,6 +424,7 @@ def export_run(
     return rep
 
 # %% ../nbs/14_export.ipynb #a3e31081
+@dashed_cli
 @call_parse
 def e2e_export(
     run:str=None, # run directory written by e2e-train (or shipped weights e2e_nb/weights/<name>)

@@ -13,7 +13,7 @@ import numpy as np
 import h5py
 from fastcore.script import call_parse, Param, store_true
 import e2e_nb
-from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger
+from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
 from .simulation import SimConfig, EventSource, PROCESS_CODES, check_config
 from .detector import DetectorConfig, detector_response
 from .jets import make_jets, CHANNELS, UNITS, IMG_SIZE, JET_PT_MIN, JET_ETA_MAX
@@ -189,17 +189,8 @@ def simulate(
         bar.close()
     return out
 
-# %% ../nbs/04_generate.ipynb #11de5531
-def _dashes_to_underscores(prog:str):
-    "Let `prog --n-jets 10` work like `--n_jets 10` (fastcore's `call_parse` only knows the underscore spelling)"
-    import sys
-    if Path(sys.argv[0]).name == prog:
-        sys.argv[1:] = [a.split('=')[0].replace('-', '_').replace('__', '--', 1) + a[len(a.split('=')[0]):]
-                        if a.startswith('--') else a for a in sys.argv[1:]]
-
-_dashes_to_underscores('e2e-simulate')
-
 # %% ../nbs/04_generate.ipynb #b703e7ae
+@dashed_cli
 @call_parse
 def e2e_simulate(
     process:Param('ttbar, topgun or qcd', str)='topgun',
