@@ -65,6 +65,7 @@ weights: $(STAMP)
 	rm -rf $(WORK)/run
 	$(BIN)/e2e-train --data $(WORK)/topgun_train_s1.h5 --model resnet15 --epochs 20 --pool 2 --bf16 --channels-last \
 	  --augment --threads 2 --out $(WORK)/run
+	$(BIN)/python -c "from e2e_nb.response import fit_response_correction as f; f('$(WORK)/run')"
 	$(BIN)/python tools/ship_weights.py $(WORK)/run $(WEIGHTS)
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --out $(WEIGHTS)/report
 

@@ -139,23 +139,32 @@ class E2EModel(nn.Module):
                  heteroscedastic:bool=False, # the network outputs means and log-variances
                  scalar_mean=None, # per-scalar means used to standardise the scalar inputs (None: no scalars)
                  scalar_std=None, # per-scalar standard deviations
+                 response:dict|None=None, # response correction of the first target (`e2e_nb.response`), applied to the output
                 ):
         super().__init__()
         self.model,self.preprocessor,self.task,self.heteroscedastic = model,preprocessor,task,heteroscedastic
         self.n_scalars = n = 0 if scalar_mean is None else len(scalar_mean)
         self.register_buffer('scalar_mean', torch.as_tensor(np.asarray(scalar_mean if n else [], np.float32)))
         self.register_buffer('scalar_std', torch.as_tensor(np.asarray(scalar_std if n else [], np.float32)))
+        from e2e_nb.response import PiecewiseLinear
+        self.response = PiecewiseLinear(response['x'], response['y'], response.get('range')) if response else None
+
+    def _correct(self, y):
+        "Apply the response correction to the first target's column"
+        if self.response is None: return y
+        return torch.cat([self.response(y[:, 0]).unsqueeze(1), y[:, 1:]], 1)
 
     def forward(self, x, s=None):
         z = self.preprocessor(x)
         if self.n_scalars: out = self.model(z, (s - self.scalar_mean)/self.scalar_std)
         else: out = self.model(z)
         if self.task == 'classification': return torch.sigmoid(out) if out.shape[1] == 1 else out.softmax(1)
-        if not self.heteroscedastic: return self.preprocessor.unscale_target(out)
+        if not self.heteroscedastic: return self._correct(self.preprocessor.unscale_target(out))
         t = out.shape[1]//2
         mu,sig = out[:, :t], torch.exp(0.5*out[:, t:].clamp(-15, 15))
         u = self.preprocessor.unscale_target
-        return torch.cat([u(mu), (u(mu + sig) - u(mu - sig)).abs()/2], 1)
+        lo,mid,hi = self._correct(u(mu - sig)),self._correct(u(mu)),self._correct(u(mu + sig))
+        return torch.cat([mid, (hi - lo).abs()/2], 1)
 
 # %% ../nbs/11_training.ipynb #ca218f70
 def init_distributed(
@@ -575,7 +584,7 @@ class Run:
         "Preprocessing + network + target unscaling as one module (raw images in, physical units out)"
         sc = self.config['scalar_scaling']
         return E2EModel(self.model, self.preprocessor, self.config['task'], self.config['heteroscedastic'],
-                        sc['mean'] or None, sc['std'] or None).eval()
+                        sc['mean'] or None, sc['std'] or None, self.config.get('response_correction')).eval()
 
     def split(self)->dict:
         "The run's train/val/test global indices into `config['data']`"
