@@ -491,9 +491,8 @@ def _read_config(run_dir)->dict:
 
 # %% ../nbs/12_evaluation.ipynb #eb97532d
 def _file_offsets(files):
-    from e2e_nb.data import open_jets
-    lens = [len(open_jets(f)) for f in files]
-    return np.r_[0, np.cumsum(lens)].astype(np.int64)
+    from e2e_nb.loader import file_lengths
+    return np.r_[0, np.cumsum(file_lengths(files))].astype(np.int64)
 
 def _run_split(cfg):
     "The run's train/val/test global indices: `e2e_nb.training.run_split` (exact, incl. `max_jets`), else `split_indices`"
