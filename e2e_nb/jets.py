@@ -131,23 +131,24 @@ def _window(jet, ieta, iphi, seed_eta, seed_phi, half=IMG_SIZE//2):
     return a, b, (a >= 0) & (a < IMG_SIZE) & (b < IMG_SIZE)
 
 # %% ../nbs/03_jets.ipynb #332a8a15
-def _deposits(det:dict)->tuple:
-    "All image entries of a chunk as columns `(event, channel, ieta, iphi, value)` for the summed channels, and the track table"
-    trk = det['tracks']; r = trk['reached']
-    t = {k: v[r] for k,v in trk.items()}
-    te, tp = eta_to_ieta(t['eta_ecal']), phi_to_iphi(t['phi_ecal'])
-    t['ieta'], t['iphi'] = te, tp
-    e, h, px = det['ecal'], det['hcal'], det['pixels']
-    d = np.arange(HCAL_TOWER)
-    hie = ((h['teta']*HCAL_TOWER)[:, None, None] + d[:, None] + 0*d[None]).reshape(-1)
-    hip = ((h['tphi']*HCAL_TOWER)[:, None, None] + 0*d[:, None] + d[None]).reshape(-1)
-    n25 = HCAL_TOWER**2
-    cols = [(t['event'], 0, te, tp, t['pt']), (e['event'], 3, e['ieta'], e['iphi'], e['e']),
-            (np.repeat(h['event'], n25), 4, hie, hip, np.repeat(h['e']/n25, n25)),
-            (px['event'], 5 + px['layer'], px['ieta'], px['iphi'], np.ones(len(px['event'])))]
-    ev, ch, ie, ip, val = (np.concatenate([np.broadcast_to(c[i], c[0].shape) for c in cols]) for i in range(5))
-    o = np.argsort(ev, kind='stable')
-    return (ev[o], ch[o], ie[o], ip[o], val[o]), t
+def _near_pairs(
+    dep_event, dep_ieta, dep_iphi, # event and frame crystal of each deposit
+    jet_event, seed_eta, seed_phi, # event and seed crystal of each jet
+    reach:int=0, # the deposit covers crystals up to `reach` away (2 for an HCAL tower's centre)
+)->tuple:
+    "`(jet, deposit)` index pairs of the same event where the deposit can fall into the jet's window"
+    none = np.zeros(0, np.int64)
+    if len(jet_event) == 0 or len(dep_event) == 0: return none, none
+    half, ne = IMG_SIZE//2 + reach, int(max(dep_event.max(), jet_event.max())) + 1
+    order = np.argsort(jet_event, kind='stable')
+    cnt = np.bincount(jet_event, minlength=ne); first = (np.cumsum(cnt) - cnt)[dep_event]; k_dep = cnt[dep_event]
+    J, D = [none], [none]
+    for k in range(cnt.max()):   # the k-th jet of each deposit's event: a few passes over the deposits, no sorting
+        d = np.flatnonzero(k_dep > k); j = order[first[d] + k]
+        da = dep_ieta[d] - seed_eta[j]; dp = (dep_iphi[d] - seed_phi[j] + N_PHI//2) % N_PHI - N_PHI//2
+        ok = (np.abs(da) <= half) & (np.abs(dp) <= half) & (dep_ieta[d] >= 0)   # -1: outside the frame
+        J.append(j[ok]); D.append(d[ok])
+    return np.concatenate(J), np.concatenate(D)
 
 # %% ../nbs/03_jets.ipynb #a7f25a22
 def jet_images(
@@ -159,18 +160,33 @@ def jet_images(
     "`(X, ieta, iphi)`: (n_jets, 8, 125, 125) float32 images and the seed crystals' frame indices"
     cfg = cfg or DetectorConfig(); rng = rng or np.random.default_rng()
     nj, S, C = len(jets['eta']), IMG_SIZE, len(CHANNELS)
-    seta, sphi = eta_to_ieta(jets['eta']), phi_to_iphi(jets['phi'])
+    seta, sphi, jev = eta_to_ieta(jets['eta']), phi_to_iphi(jets['phi']), np.asarray(jets['event'])
     X = np.zeros((nj, C, S, S), np.float32); flat = X.reshape(-1)
-    (ev, ch, ie, ip, val), t = _deposits(det)
-    jet, dep = _pairs(ev, jets['event'])                       # summed channels: one scatter-add for all
-    a, b, m = _window(jet, ie[dep], ip[dep], seta, sphi)
-    np.add.at(flat, ((jet[m]*C + ch[dep][m])*S + a[m])*S + b[m], val[dep][m])
-    jet, dep = _pairs(t['event'], jets['event'])               # d0, dz: the highest-pT track of each pixel
-    a, b, m = _window(jet, t['ieta'][dep], t['iphi'][dep], seta, sphi)
-    idx = ((jet[m]*C + 1)*S + a[m])*S + b[m]; dep = dep[m]
-    o = np.lexsort((t['pt'][dep], idx)); idx, dep = idx[o], dep[o]
+    trk = det['tracks']; t = {k: v[trk['reached']] for k,v in trk.items()}
+    t['ieta'], t['iphi'] = eta_to_ieta(t['eta_ecal']), phi_to_iphi(t['phi_ecal'])
+    e, h, px = det['ecal'], det['hcal'], det['pixels']
+    ent = []                                                   # (jet, channel, window row, column, value) of the summed channels
+    def crystals(ev, ch, ie, ip, val):
+        j, d = _near_pairs(ev, ie, ip, jev, seta, sphi)
+        a, b, m = _window(j, ie[d], ip[d], seta, sphi)
+        ent.append((j[m], np.broadcast_to(ch, ev.shape)[d][m], a[m], b[m], np.broadcast_to(val, ev.shape)[d][m]))
+        return j[m], d[m], a[m], b[m]
+    tj, td, ta, tb = crystals(t['event'], 0, t['ieta'], t['iphi'], t['pt'])
+    crystals(e['event'], 3, e['ieta'], e['iphi'], e['e'])
+    crystals(px['event'], 5 + px['layer'], px['ieta'], px['iphi'], 1.)
+    T = HCAL_TOWER; o = np.arange(T)                            # HCAL: towers near a jet, then their T × T crystals
+    j, d = _near_pairs(h['event'], h['teta']*T + T//2, h['tphi']*T + T//2, jev, seta, sphi, reach=T//2)
+    ie = ((h['teta'][d]*T)[:, None, None] + o[:, None] + 0*o[None]).reshape(-1)
+    ip = ((h['tphi'][d]*T)[:, None, None] + 0*o[:, None] + o[None]).reshape(-1)
+    j = np.repeat(j, T*T); a, b, m = _window(j, ie, ip, seta, sphi)
+    ent.append((j[m], np.full(m.sum(), 4), a[m], b[m], np.repeat(h['e'][d]/(T*T), T*T)[m]))
+    jj, ch, a, b, val = (np.concatenate([x[i] for x in ent]) for i in range(5))
+    u, inv = np.unique(((jj*C + ch)*S + a)*S + b, return_inverse=True)
+    flat[u] = np.bincount(inv, val)                            # one scatter-add (summed in float64) for the chunk
+    idx = ((tj*C + 1)*S + ta)*S + tb                           # d0, dz: the highest-pT track of each pixel
+    o = np.lexsort((t['pt'][td], idx)); idx, td = idx[o], td[o]
     last = np.r_[idx[1:] != idx[:-1], True]
-    flat[idx[last]] = t['d0'][dep[last]]; flat[idx[last] + S*S] = t['dz'][dep[last]]
+    flat[idx[last]] = t['d0'][td[last]]; flat[idx[last] + S*S] = t['dz'][td[last]]
     w, pix, en = noise_hits(nj, S*S, cfg, rng)                # pure-noise ECAL crystals
     idx = (w*C + 3)*S*S + pix
     flat[idx] = np.where(flat[idx] == 0, en, flat[idx])
@@ -194,7 +210,16 @@ def make_jets(
     keep = idx >= 0 if process != 'qcd' else np.ones(len(idx), bool)
     jets = {k: v[keep] for k,v in jets.items()}; idx, cont = idx[keep], cont[keep]
     jets['m_sd'] = softdrop_mass(jets['constituents'])
-    vis = ~parts['pileup'] & ~np.isin(np.abs(parts['id']), (12, 14, 16))
+    # generator jets only where they can match: particles within 2R (in y–φ; FastJet clusters in rapidity) of a
+    # selected jet of their event. A matched generator jet (axis within R/2) holds particles within 1.5R of the jet;
+    # anti-kT's hard jets are cones that particles farther away do not change, unless another hard jet shares the
+    # boundary. MPI spreads most of a tt̄ event's particles far from its boosted tops
+    e_p, pz_p = parts['e'], parts['pz']
+    y_p = 0.5*np.log(np.maximum(e_p + pz_p, 1e-12)/np.maximum(e_p - pz_p, 1e-12))
+    jj, pp = _pairs(parts['event'], jets['event'])
+    near = np.zeros(len(e_p), bool)
+    near[pp[delta_r(y_p[pp], np.arctan2(parts['py'][pp], parts['px'][pp]), jets['eta'][jj], jets['phi'][jj]) < 2*JET_R]] = True
+    vis = near & ~parts['pileup'] & ~np.isin(np.abs(parts['id']), (12, 14, 16))
     gen = cluster_jets({k: parts[k][vis] for k in ('event', 'px', 'py', 'pz', 'e')}, n_events, 0.5*pt_min)
     same = jets['event'][:, None] == gen['event'][None, :]
     dr = np.where(same, delta_r(jets['eta'][:, None], jets['phi'][:, None], gen['eta'][None], gen['phi'][None]), np.inf)
