@@ -22,7 +22,7 @@ from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_
 
 # %% auto #0
 __all__ = ['SEARCH_SPACES', 'train_config', 'measure_latency', 'predict_test_jets', 'Comparison', 'comparison_table',
-           'plot_comparison', 'compare_models', 'suggest', 'TuneResult', 'tune', 'plot_study']
+           'plot_comparison', 'finished_run', 'compare_models', 'suggest', 'TuneResult', 'tune', 'plot_study']
 
 # %% ../nbs/13_comparison.ipynb #ab789c97
 def _read_log(out)->list:
@@ -227,6 +227,17 @@ def _check_files(train_files, test_file=None):
         raise E2EDataError('the test file is also a training file', file=test_file, key='test_file', expected='a held-out file')
     return [str(f) for f in files]
 
+# %% ../nbs/13_comparison.ipynb #54588eed
+def finished_run(
+    run_dir, # a run directory
+    cfg:dict, # the configuration it should have been trained with
+)->bool:
+    "Whether `run_dir` holds a completed run of exactly `cfg` (its creation time aside)"
+    d = Path(run_dir); h = _read_log(d)
+    if not ((d/'config.json').exists() and (d/'model.safetensors').exists()): return False
+    strip = lambda c: {k: v for k,v in c.items() if k != 'created'}
+    return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(cfg))) and len(h) >= cfg['training']['epochs']
+
 # %% ../nbs/13_comparison.ipynb #b4b60636
 def compare_models(
     train_files, # jet files to train (and validate) on
@@ -258,7 +269,9 @@ def compare_models(
     for name in models:
         c = {**cfg, 'model': name, 'model_kwargs': dict((model_kwargs or {}).get(name, {}))}
         t0 = time.perf_counter()
-        r = runs[name] = train_config(c, out/'runs'/name, threads=threads, device=device, show_progress=show_progress)
+        if finished_run(out/'runs'/name, c):   # a comparison that was stopped resumes: finished runs are kept
+            r = runs[name] = load_run(out/'runs'/name, device=device); log.info(f'{name}: reusing the finished run in {out/"runs"/name}')
+        else: r = runs[name] = train_config(c, out/'runs'/name, threads=threads, device=device, show_progress=show_progress)
         info[name] = dict(params=count_parameters(r.model), train_s=sum(h['seconds'] for h in r.history), wall_s=time.perf_counter() - t0)
         if show_progress: log.info(f"{name}: {info[name]['params']} parameters, {info[name]['train_s']:.1f} s training")
     preds,truth,extra,where = predict_test_jets(runs, test_file, max_jets=max_test_jets, show_progress=show_progress)

@@ -104,3 +104,16 @@ def test_bad_inputs(files):
     with pytest.raises(ValueError, match="unknown model 'nope'"): cm.tune('nope', [files['train']])
     with pytest.raises(E2EDataError, match='no training files'): cm.tune('fcnn', [])
     with pytest.raises(E2EDataError, match='no example images'): cm.measure_latency(create_model('fcnn', img_size=8), np.zeros((0, 8, 8, 8)))
+
+def test_stopped_comparison_resumes(comparison, files, monkeypatch):
+    "A second call with the same `out` keeps the finished runs (no training) and gives the same table; other settings refuse"
+    out = files['dir']/'compare'
+    mtimes = {m: (out/'runs'/m/'model.safetensors').stat().st_mtime_ns for m in ('fcnn', 'lenet5')}
+    monkeypatch.setattr(cm, 'train_config', lambda *a, **k: pytest.fail('a finished run was trained again'))
+    again = cm.compare_models([files['train']], files['test'], models=['fcnn', 'lenet5'], out=out, latency_batches=2, **KW)
+    assert {m: (out/'runs'/m/'model.safetensors').stat().st_mtime_ns for m in mtimes} == mtimes
+    cols = ['params', 'train_s', 'mae', 'resolution', 'bias']
+    assert np.allclose(again.table.loc[['fcnn', 'lenet5'], cols].to_numpy(float), comparison.table.loc[['fcnn', 'lenet5'], cols].to_numpy(float))
+    monkeypatch.undo()
+    with pytest.raises(FileExistsError, match='already holds a run'):   # same directory, another budget: not silently reused
+        cm.compare_models([files['train']], files['test'], models=['fcnn'], out=out, latency_batches=2, **{**KW, 'epochs': 2})
