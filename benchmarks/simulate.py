@@ -17,35 +17,6 @@ The ratio compares our per-event work (detector, two jet clusterings, two soft-d
 Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
 gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~1 ms on them and the ratio mostly
 measures how cheap the gun is.
-"""Benchmark of the e2e_nb simulation (issue 3): throughput, overhead over Pythia, disk size, memory.
-
-    python benchmarks/simulate.py                                  # small defaults (~1 minute)
-    python benchmarks/simulate.py --process ttbar --n-jets 2000 --mem-sizes 1000 10000
-
-Prints, measured in this run:
-- Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
-- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
-  the ratio full / Pythia (target <= 1.3);
-- jets/s on all cores (`simulate` with all workers, writing the HDF5 file) and bytes per jet on disk (target <= 8 kB);
-- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
-"""Benchmark of the e2e_nb simulation (issue 3): throughput, overhead over Pythia, disk size, memory.
-
-    python benchmarks/simulate.py                                  # ttbar and topgun, small sizes (~2 minutes)
-    python benchmarks/simulate.py --process ttbar --n-jets 4000 --mem-sizes 1000 10000
-
-Prints, measured in this run, for each process:
-- Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
-- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
-  the ratio full / Pythia in CPU time (target <= 1.3);
-- jets/s on all cores (`simulate` with all workers, writing the HDF5 file), in the steady state: the time of a
-  --n-jets run minus that of a run of one chunk, which is the worker start-up (process spawn, imports, Pythia
-  initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
-- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
-
-The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images) with
-Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
-gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~1 ms on them and the ratio mostly
-measures how cheap the gun is.
 """
 import argparse, os, resource, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
@@ -55,44 +26,8 @@ warnings.filterwarnings('ignore', message='dcut and exclusive jets')
 
 
 def compare(sim, n_chunks, n_ev, seed=0):
-    """Benchmark of the e2e_nb simulation (issue 3): throughput, overhead over Pythia, disk size, memory.
-
-    python benchmarks/simulate.py                                  # ttbar and topgun, small sizes (~2 minutes)
-    python benchmarks/simulate.py --process ttbar --n-jets 4000 --mem-sizes 1000 10000
-
-Prints, measured in this run, for each process:
-- Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
-- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
-  the ratio full / Pythia in CPU time (target <= 1.3);
-- jets/s on all cores (`simulate` with all workers, writing the HDF5 file), in the steady state: the time of a
-  --n-jets run minus that of a run of one chunk, which is the worker start-up (process spawn, imports, Pythia
-  initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
-- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
-
-The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images) with
-Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
-gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~1 ms on them and the ratio mostly
-measures how cheap the gun is.
-"""Pythia alone vs the full chain on the same chunks, interleaved chunk by chunk so that both see the same load.
-    Returns CPU seconds and wall seconds of each, and the number of jets."""Benchmark of the e2e_nb simulation (issue 3): throughput, overhead over Pythia, disk size, memory.
-
-    python benchmarks/simulate.py                                  # ttbar and topgun, small sizes (~2 minutes)
-    python benchmarks/simulate.py --process ttbar --n-jets 4000 --mem-sizes 1000 10000
-
-Prints, measured in this run, for each process:
-- Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
-- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
-  the ratio full / Pythia in CPU time (target <= 1.3);
-- jets/s on all cores (`simulate` with all workers, writing the HDF5 file), in the steady state: the time of a
-  --n-jets run minus that of a run of one chunk, which is the worker start-up (process spawn, imports, Pythia
-  initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
-- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
-
-The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images) with
-Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
-gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~1 ms on them and the ratio mostly
-measures how cheap the gun is.
-"""
+    """Pythia alone vs the full chain on the same chunks, interleaved chunk by chunk so that both see the same load.
+    Returns CPU seconds and wall seconds of each, and the number of jets."""
     from e2e_nb.generate import chunk_seed, simulate_chunk, _source
     from e2e_nb.detector import DetectorConfig
     src = _source(sim)
