@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_generate.ipynb #0627997d
 from __future__ import annotations
-import os, json, hashlib, multiprocessing as mp, warnings
+import os, json, hashlib, zlib, multiprocessing as mp, warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
@@ -19,8 +19,9 @@ from .detector import DetectorConfig, detector_response
 from .jets import make_jets, CHANNELS, UNITS, IMG_SIZE, JET_PT_MIN, JET_ETA_MAX
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'SCALARS', 'DEFAULT_EVENTS_PER_CHUNK', 'SIM_REVISION', 'JetWriter', 'file_attrs', 'chunk_seed',
-           'simulate_chunk', 'parse_shard', 'simulate', 'e2e_simulate', 'demo_file']
+__all__ = ['SCHEMA_VERSION', 'SCALARS', 'DEFAULT_EVENTS_PER_CHUNK', 'SIM_REVISION', 'COMPRESSION_LEVEL', 'compress_images',
+           'JetWriter', 'file_attrs', 'chunk_seed', 'simulate_chunk', 'parse_shard', 'simulate', 'e2e_simulate',
+           'demo_file']
 
 # %% ../nbs/04_generate.ipynb #5120ab4a
 SCHEMA_VERSION = 1
@@ -30,13 +31,24 @@ SCALARS = {'m_gen': np.float32, 'pt_gen': np.float32, 'm_jet': np.float32, 'm_sd
 DEFAULT_EVENTS_PER_CHUNK = {'ttbar': 40, 'topgun': 64, 'qcd': 40}
 SIM_REVISION = 1 # bump when the simulation's output changes without a settings change (renews demo caches)
 
+# %% ../nbs/04_generate.ipynb #492e4b04
+COMPRESSION_LEVEL = 4 # gzip level of the images
+
+def compress_images(
+    X:np.ndarray, # images (n, C, H, W) float32
+    level:int=COMPRESSION_LEVEL, # gzip (deflate) level
+)->list:
+    "Each image as the bytes of an HDF5 chunk with the shuffle and gzip filters, ready for `write_direct_chunk`"
+    X = np.ascontiguousarray(X, np.float32)
+    return [zlib.compress(np.frombuffer(x.tobytes(), np.uint8).reshape(-1, 4).T.tobytes(), level) for x in X]
+
 # %% ../nbs/04_generate.ipynb #a8eeaa3f
 class JetWriter:
     "Append-only writer of the e2e_nb HDF5 jet schema; use as a context manager on a (temporary) path"
     def __init__(self,
                  path, # file to create
                  attrs:dict, # root attributes
-                 compression_level:int=4, # gzip level of `X_jet`
+                 compression_level:int=COMPRESSION_LEVEL, # gzip level of `X_jet`
                 ):
         self.path, self.attrs, self.level, self.n = Path(path), attrs, compression_level, 0
 
@@ -54,10 +66,14 @@ class JetWriter:
     def append(self,
                batch:dict, # per-jet arrays (`X_jet` and the scalars)
               ):
-        "Append the jets of `batch`"
-        n = len(batch['X_jet'])
+        "Append the jets of `batch` (images as `X_jet`, or already compressed as `X_jet_gz` from `compress_images`)"
+        n = len(batch['pt'])
         if n == 0: return
-        for k in ['X_jet', *SCALARS]:
+        d = self.f['X_jet']; d.resize(self.n + n, axis=0)
+        if 'X_jet_gz' in batch:   # one HDF5 chunk per jet, shuffled and deflated by the worker: stored as they are
+            for i,b in enumerate(batch['X_jet_gz'][:n]): d.id.write_direct_chunk((self.n + i, 0, 0, 0), b)
+        else: d[self.n:] = batch['X_jet']
+        for k in SCALARS:
             d = self.f[k]; d.resize(self.n + n, axis=0); d[self.n:] = batch[k]
         self.n += n
 
@@ -131,7 +147,9 @@ class _ChunkFn:
     def __init__(self, *args): self.args = args
     def __call__(self, chunk):
         sim, det, seed, n_ev, pt_min, eta_max = self.args
-        return simulate_chunk(sim, det, seed, chunk, n_ev, pt_min, eta_max)
+        r = simulate_chunk(sim, det, seed, chunk, n_ev, pt_min, eta_max)
+        r['X_jet_gz'] = compress_images(r.pop('X_jet'))   # compression in the workers, not in the one writer process
+        return r
 
 # %% ../nbs/04_generate.ipynb #3fbc6c5d
 def parse_shard(
@@ -181,7 +199,7 @@ def simulate(
         bar = progress(total=n_mine, desc=f'{process} jets', unit='jet', disable=None if show_progress else True)
         n_empty = 0
         for res in _run_chunks(fn, chunks, workers):
-            k = min(len(res['X_jet']), n_mine - w.n)
+            k = min(len(res['pt']), n_mine - w.n)
             w.append({key: v[:k] for key,v in res.items()}); bar.update(k)
             n_empty = n_empty + 1 if k == 0 else 0
             if n_empty > 50: raise RuntimeError(f'no jets pass the selection in 50 chunks in a row ({process}, pT > {pt_min} GeV)')
