@@ -63,8 +63,10 @@ def main():
     a = ap.parse_args()
     x_all = None
     exe = ex.build_core(ex.ort_sdk(Path(__file__).resolve().parents[1]/'.cache'/'onnxruntime'))
-    # default: e2e-train's default input (full 125 x 125 frame) and the cropped/pooled input of the tests and notebooks
-    configs = [(a.crop, a.pool)] if (a.run or a.crop or a.pool != 1) else [(None, 1), (64, 2)]
+    shipped = any((PACKAGE_DIR/'weights').glob('*/config.json'))
+    # a run (given or shipped) fixes its own input; without one: e2e-train's default input (full 125 x 125 frame) and the
+    # cropped/pooled input of the tests and notebooks
+    configs = [(a.crop, a.pool)] if (a.run or shipped or a.crop or a.pool != 1) else [(None, 1), (64, 2)]
     for crop, pool in configs:
         model, what, chans = load_model(a.run, a.model, crop, pool)
         x_all = open_jets(sample_file(n_jets=16, seed=5)).read_images(np.arange(16), channels=chans)
