@@ -169,8 +169,9 @@ def jet_images(
     def crystals(ev, ch, ie, ip, val):
         j, d = _near_pairs(ev, ie, ip, jev, seta, sphi)
         a, b, m = _window(j, ie[d], ip[d], seta, sphi)
-        ent.append((j[m], np.broadcast_to(ch, ev.shape)[d][m], a[m], b[m], np.broadcast_to(val, ev.shape)[d][m]))
-        return j[m], d[m], a[m], b[m]
+        j, d, a, b = j[m], d[m], a[m], b[m]
+        ent.append((j, np.broadcast_to(ch, ev.shape)[d], a, b, np.broadcast_to(val, ev.shape)[d]))
+        return j, d, a, b
     tj, td, ta, tb = crystals(t['event'], 0, t['ieta'], t['iphi'], t['pt'])
     crystals(e['event'], 3, e['ieta'], e['iphi'], e['e'])
     crystals(px['event'], 5 + px['layer'], px['ieta'], px['iphi'], 1.)
