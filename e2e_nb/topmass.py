@@ -15,8 +15,9 @@ from .evaluation import MonotoneCalibration, _style, _label
 
 # %% auto #0
 __all__ = ['TEMPLATE_MASSES', 'hidden_top_mass', 'template_files', 'split_by_event', 'quantile_edges', 'MassTemplates',
-           'fit_counts', 'fit_mass', 'pseudo_experiments', 'pe_summary', 'calibration_curve', 'domain_shift',
-           'plot_templates', 'plot_calibration_curves', 'plot_scans', 'plot_precision', 'results_table', 'estimators']
+           'fit_counts', 'fit_mass', 'pseudo_experiments', 'pe_summary', 'pull_calibration', 'calibration_curve',
+           'domain_shift', 'plot_templates', 'plot_calibration_curves', 'plot_scans', 'plot_precision', 'results_table',
+           'estimators']
 
 # %% ../nbs/15_top_mass_measurement.ipynb #a81a8bbd
 TEMPLATE_MASSES = (166.5, 169.5, 172.5, 175.5, 178.5) # top masses `6:m0` of the template samples (GeV)
@@ -208,8 +209,9 @@ def pseudo_experiments(
 # %% ../nbs/15_top_mass_measurement.ipynb #d8194e10
 def pe_summary(
     pes, # one `pseudo_experiments` result or a list of them (same `n_jets`, several masses)
+    cal:dict|None=None, # `pull_calibration` of the templates at the same N: adds the calibrated σ̂ and pull width
 )->dict:
-    "Bias, spread, median σ̂, pull mean and width (with errors) and fraction of fits at the scan limit"
+    "Bias, spread, median σ̂, pull mean and width (with errors), fraction of fits at the scan limit; with `cal` also `k`, `sigma_cal`, `pull_width_cal`"
     pes = [pes] if isinstance(pes, dict) else list(pes)
     if not pes: raise E2EDataError('no pseudo-experiments', key='pes', expected='at least one result of `pseudo_experiments`')
     dm = [p['m'] - p['m_true'] for p in pes]; ok = [~p['at_limit'] & np.isfinite(p['sigma']) for p in pes]
@@ -219,12 +221,36 @@ def pe_summary(
     pw = math.sqrt(np.mean([x.var(ddof=1) for x in pulls if len(x) > 1])) if any(len(x) > 1 for x in pulls) else float('nan')
     spread = math.sqrt(np.mean([d.var(ddof=1) for d in dm])) if all(len(d) > 1 for d in dm) else float('nan')
     allb = np.concatenate(dm)
-    return dict(n_jets=int(pes[0]['n_jets']), n_pe=int(n), n_masses=len(pes), bias=float(allb.mean()),
+    out = dict(n_jets=int(pes[0]['n_jets']), n_pe=int(n), n_masses=len(pes), bias=float(allb.mean()),
                 bias_err=float(spread/math.sqrt(n)), spread=float(spread),
                 sigma=float(np.median(np.concatenate([p['sigma'][o] for p,o in zip(pes, ok)]))) if npull else float('nan'),
                 pull_mean=float(pm.mean()), pull_mean_err=float(1/math.sqrt(max(npull, 1))),
                 pull_width=float(pw), pull_width_err=float(pw/math.sqrt(2*max(npull - len(pes), 1))),
                 frac_at_limit=float(1 - npull/n))
+    if cal is None: return out
+    if cal['n_jets'] != out['n_jets']: raise E2EDataError(f"calibration at N = {cal['n_jets']}", key='cal', expected=f"a pull_calibration at N = {out['n_jets']}")
+    k, ke = cal['k'], cal['k_err']
+    return dict(out, k=k, k_err=ke, sigma_cal=out['sigma']*k, pull_width_cal=pw/k,
+                pull_width_cal_err=pw/k*math.hypot(out['pull_width_err']/pw if pw else 0., ke/k))
+
+# %% ../nbs/15_top_mass_measurement.ipynb #7502bfa8
+def pull_calibration(
+    t:MassTemplates, # templates
+    n_jets:int, # jets per fit
+    n_toys:int=2000, # toy histograms per template mass
+    seed:int=0, # random seed
+    max_at_limit:float=0.05, # above this fraction of toy fits at the scan limit there is no Gaussian σ̂ to calibrate: `k` is NaN
+)->dict:
+    "Pull width `k` (with `k_err`) of fits to multinomial toys of `n_jets` jets drawn from the templates' model at each template mass"
+    if n_jets < 1 or n_toys < 2: raise E2EDataError(f'n_jets = {n_jets}, n_toys = {n_toys}', key='n_jets', expected='n_jets >= 1 and n_toys >= 2')
+    rng, var, n, lim = np.random.default_rng(seed), [], 0, 0
+    for m in t.masses:
+        f = fit_counts(t, rng.multinomial(n_jets, t.prob(m), size=n_toys)); ok = ~f['at_limit'] & np.isfinite(f['sigma'])
+        lim += int((~ok).sum())
+        if ok.sum() > 1: var.append((((f['m'] - m)/f['sigma'])[ok]).var(ddof=1)); n += int(ok.sum())
+    frac = lim/(n_toys*len(t.masses))
+    k = math.sqrt(np.mean(var)) if var and frac <= max_at_limit else float('nan')
+    return dict(n_jets=int(n_jets), k=k, k_err=k/math.sqrt(2*max(n - len(var), 1)), frac_at_limit=frac)
 
 # %% ../nbs/15_top_mass_measurement.ipynb #af65a9c5
 def calibration_curve(
@@ -314,7 +340,7 @@ def plot_precision(
     summaries:dict, # estimator name -> list of `pe_summary` results (one per N)
     rlabel:str='', # text at the top right
 ):
-    "Left: spread of m̂_t and median σ̂ vs N; right: pull mean and width vs N"
+    "Left: spread of m̂_t and median σ̂ (and k·σ̂) vs N; right: pull mean and width (and width in k·σ̂) vs N"
     with _style():
         fig, (a, b) = plt.subplots(1, 2, figsize=(13, 5.5))
         for i,(k,ss) in enumerate(summaries.items()):
@@ -323,6 +349,10 @@ def plot_precision(
             a.plot(n, [s['sigma'] for s in ss], 's--', color=c, mfc='none', label=f'{k}: median $\\hat\\sigma$')
             b.errorbar(n*(1 + 0.04*i), [s['pull_mean'] for s in ss], [s['pull_mean_err'] for s in ss], fmt='o', color=c, label=f'{k}: mean')
             b.errorbar(n*(1 + 0.04*i), [s['pull_width'] for s in ss], [s['pull_width_err'] for s in ss], fmt='s', mfc='none', color=c, label=f'{k}: width')
+            if all('k' in s for s in ss):
+                a.plot(n, [s['sigma_cal'] for s in ss], '^:', color=c, label=f'{k}: median $k\\hat\\sigma$')
+                b.errorbar(n*(1 + 0.04*i + 0.02), [s['pull_width_cal'] for s in ss], [s['pull_width_cal_err'] for s in ss], fmt='^', color=c,
+                           label=f'{k}: width in $k\\hat\\sigma$')
         a.set_xscale('log'); a.set_yscale('log'); a.set_xlabel('jets per pseudo-experiment N'); a.set_ylabel('uncertainty on $m_t$ [GeV]')
         a.legend(fontsize=9); _label(a, rlabel=rlabel)
         b.axhline(0, color='k', lw=1, ls=':'); b.axhline(1, color='k', lw=1, ls=':')
@@ -338,13 +368,19 @@ def results_table(
     summaries:dict, # estimator name -> list of `pe_summary` results (one per N)
     shifts:dict|None=None, # estimator name -> {variation: `domain_shift` result}
 )->str:
-    "Markdown table of the statistical precision and pulls at each N, and of the domain-shift systematics"
-    rows = ['| estimator | N jets | σ(m̂_t) spread [GeV] | median σ̂ [GeV] | bias [GeV] | pull mean | pull width | fits at limit |',
-            '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
+    "Markdown table of the statistical precision and pulls at each N (calibrated ones where `pe_summary` had `cal`), and of the domain-shift systematics"
+    cal = all('k' in s for ss in summaries.values() for s in ss)
+    f = lambda v, fmt='.2f': '—' if v is None or not np.isfinite(v) else format(v, fmt)
+    rows = ['| estimator | N jets | σ(m̂_t) spread [GeV] | median σ̂ [GeV] | ' + ('k | median k·σ̂ [GeV] | ' if cal else '') +
+            'bias [GeV] | pull mean | pull width | ' + ('pull width in k·σ̂ | ' if cal else '') + 'fits at limit |',
+            '| --- | ---: | ---: | ---: | ' + ('---: | ---: | ' if cal else '') + '---: | ---: | ---: | ' + ('---: | ' if cal else '') + '---: |']
     for k,ss in summaries.items():
         for s in ss:
-            rows.append(f"| {k} | {s['n_jets']} | {s['spread']:.2f} | {s['sigma']:.2f} | {s['bias']:+.2f} ± {s['bias_err']:.2f} | "
-                        f"{s['pull_mean']:+.2f} ± {s['pull_mean_err']:.2f} | {s['pull_width']:.2f} ± {s['pull_width_err']:.2f} | {100*s['frac_at_limit']:.0f} % |")
+            rows.append(f"| {k} | {s['n_jets']} | {s['spread']:.2f} | {s['sigma']:.2f} | " +
+                        (f"{f(s['k'])} | {f(s['sigma_cal'])} | " if cal else '') +
+                        f"{s['bias']:+.2f} ± {s['bias_err']:.2f} | {s['pull_mean']:+.2f} ± {s['pull_mean_err']:.2f} | "
+                        f"{s['pull_width']:.2f} ± {s['pull_width_err']:.2f} | " +
+                        ((f"{f(s['pull_width_cal'])} ± {f(s['pull_width_cal_err'])} | " if np.isfinite(s['pull_width_cal']) else '— | ') if cal else '') + f"{100*s['frac_at_limit']:.0f} % |")
     if shifts:
         rows += ['', '| estimator | variation | m̂_t nominal [GeV] | m̂_t varied [GeV] | shift [GeV] |', '| --- | --- | ---: | ---: | ---: |']
         for k,d in shifts.items():

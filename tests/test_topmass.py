@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 from e2e_nb.core import E2EDataError
-from e2e_nb.topmass import (TEMPLATE_MASSES, MassTemplates, fit_mass, fit_counts, pseudo_experiments, pe_summary,
+from e2e_nb.topmass import (TEMPLATE_MASSES, MassTemplates, fit_mass, fit_counts, pseudo_experiments, pe_summary, pull_calibration,
                             calibration_curve, domain_shift, hidden_top_mass, quantile_edges)
 
 SIGMA_JET = 15. # per-jet Gaussian smearing of the toy estimator (GeV)
@@ -96,3 +96,13 @@ def test_bad_input():
     with pytest.raises(E2EDataError, match='no pseudo-experiments'): pe_summary([])
     with pytest.raises(E2EDataError, match='at least 2 distinct masses'): calibration_curve({172.5: v[172.5]})
     with pytest.raises(E2EDataError, match='n_bins'): quantile_edges([1., 2.], 1)
+
+
+def test_pull_calibration_bad_input():
+    rng = np.random.default_rng(0)
+    t = MassTemplates({m: m + 20*rng.standard_normal(500) for m in TEMPLATE_MASSES}, n_bins=6)
+    with pytest.raises(E2EDataError, match='n_jets'): pull_calibration(t, 0)
+    c = pull_calibration(t, 50, 200)
+    pe = pseudo_experiments(t, t.masses[2] + 20*rng.standard_normal(500), t.masses[2], 80, 50)
+    with pytest.raises(E2EDataError, match='N = 80'): pe_summary(pe, c)
+    assert 0.8 < c['k'] < 1.2 and c['frac_at_limit'] < 0.1
