@@ -13,7 +13,7 @@ from fastcore.script import call_parse, store_true
 from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
 
 # %% auto #0
-__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'export_onnx', 'onnx_session', 'onnx_predict', 'compare',
+__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'simplify_onnx', 'export_onnx', 'onnx_session', 'onnx_predict', 'compare',
            'export_torchscript', 'export_spec', 'triton_config', 'write_triton_repo', 'cmssw_sources', 'cmssw_cfi',
            'write_cmssw_package', 'ort_sdk', 'build_core', 'run_core', 'export_model', 'holdout_jets', 'export_run',
            'e2e_export']
@@ -23,6 +23,51 @@ ONNX_OPSET = 18 # opset of the exported graph: runs in ONNX Runtime >= 1.14 (CMS
 ONNX_IR_VERSION = 8 # IR version that goes with opset 18 (ONNX Runtime 1.17 reads IR <= 9)
 RAW_SIZE = 125 # side of RecoE2E's jet frames in pixels: the exported graph takes raw frames and crops/pools itself
 
+# %% ../nbs/14_export.ipynb #a7a9b72b
+def simplify_onnx(
+    proto, # `onnx.ModelProto` (changed in place)
+)->tuple:
+    "Remove `Where` with a constant condition and `x · Cast(|x| ≥ t)` with all t ≤ 0: `(proto, number of nodes removed)`"
+    import onnx
+    from onnx import numpy_helper, shape_inference
+    g = proto.graph
+    consts = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    consts.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node
+                   if n.op_type == 'Constant' and len(n.attribute) == 1 and n.attribute[0].name == 'value'})
+    inf = shape_inference.infer_shapes(proto).graph
+    shape = {v.name: tuple(d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim)
+             for v in [*inf.value_info, *inf.input, *inf.output] if v.type.tensor_type.HasField('shape')}
+    same = lambda a, b: a in shape and shape[a] == shape.get(b)   # the kept tensor already has the output's shape
+    made = {o: n for n in g.node for o in n.output}
+    op = lambda t, kind: made[t] if t in made and made[t].op_type == kind else None
+    alias = {}
+    for n in g.node:
+        if n.op_type == 'Where' and n.input[0] in consts:
+            c = consts[n.input[0]]
+            keep = n.input[1] if c.all() else n.input[2] if not c.any() else None
+            if keep is not None and same(keep, n.output[0]): alias[n.output[0]] = keep
+        elif n.op_type == 'Mul':
+            for x,m in ((n.input[0], n.input[1]), (n.input[1], n.input[0])):
+                cast = op(m, 'Cast'); ge = cast and op(cast.input[0], 'GreaterOrEqual')
+                if not ge or ge.input[1] not in consts or (consts[ge.input[1]] > 0).any(): continue
+                ab = op(ge.input[0], 'Abs')
+                if ab and ab.input[0] == x and same(x, n.output[0]): alias[n.output[0]] = x; break
+    if not alias: return proto, 0
+    def final(t):
+        while t in alias: t = alias[t]
+        return t
+    for n in g.node:
+        for k,t in enumerate(n.input): n.input[k] = final(t)
+    outs = {o.name for o in g.output}
+    for o in outs & set(alias): g.node.append(onnx.helper.make_node('Identity', [final(o)], [o]))  # keep output names
+    n0 = len(g.node)
+    while dead := [n for n in g.node if not (set(n.output) & ({t for m in g.node for t in m.input} | outs))]:
+        for n in dead: g.node.remove(n)
+    used = {t for n in g.node for t in n.input}; have = {o for n in g.node for o in n.output}
+    for i in [i for i in g.initializer if i.name not in used]: g.initializer.remove(i)
+    for v in [v for v in g.value_info if v.name not in have]: g.value_info.remove(v)
+    return proto, n0 - len(g.node)
+
 # %% ../nbs/14_export.ipynb #a7364ffe
 def export_onnx(
     model:nn.Module, # module mapping raw frames (B, C, H, W) [and scalars (B, S)] to (B, n_out)
@@ -31,6 +76,7 @@ def export_onnx(
     s:torch.Tensor|None=None, # example scalars (B, S) if the model takes them
     metadata:dict|None=None, # key -> value strings stored in the file's metadata (`e2e.*` keys)
     opset:int=ONNX_OPSET, # ONNX opset
+    simplify:bool=True, # remove the operations that are identities for the model's constants (`simplify_onnx`)
 )->Path:
     "Export `model` to ONNX: inputs `x` (and `s`), output `y`, dynamic batch axis, `onnx.checker` clean"
     import onnx
@@ -45,6 +91,7 @@ def export_onnx(
     proto = prog.model_proto
     proto.ir_version = ONNX_IR_VERSION if opset == ONNX_OPSET else proto.ir_version
     proto.producer_name = 'e2e_nb'
+    if simplify: proto = simplify_onnx(proto)[0]
     for k,v in (metadata or {}).items():
         p = proto.metadata_props.add(); p.key,p.value = str(k), str(v)
     onnx.checker.check_model(proto, full_check=True)
