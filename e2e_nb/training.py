@@ -514,44 +514,47 @@ def train(
     resume:bool=False, # continue the run in `out` from its last checkpoint
     batch_size:int=64, # jets per optimiser step (per process under torchrun)
     workers:int=0, # DataLoader worker processes
-    threads:int|None=None, # torch CPU threads (None: torch's default)
+    threads:int|None=None, # torch CPU threads during the run (None: torch's current setting)
     device=None, # 'cpu', 'cuda', ... (default: CUDA if available)
     show_progress:bool=True, # progress bar and per-epoch log lines
     **kwargs, # `make_config` arguments (model, epochs, task, targets, ...) and `fit` hyper-parameters (lr, loss, ...)
 ):
     "Train (or resume) a run and return its `Run` (None on ranks other than 0 under torchrun)"
     rank,ws,dev = init_distributed(device)
+    n_threads = torch.get_num_threads()   # `threads` applies to this run only
     if threads: torch.set_num_threads(threads)
-    if out is None: out = e2e_path('runs', f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}", create=True)
-    out = Path(out)
-    if resume:
-        if not (out/'config.json').exists(): raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory written by e2e-train')
-        cfg = json.loads((out/'config.json').read_text())
-    else:
-        if (out/'checkpoints'/'last.pt').exists():
-            raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it or choose another directory')
-        cfg = make_config(data, out, **{k: v for k,v in kwargs.items()}, batch_size=batch_size)
-        if rank == 0:
-            with atomic_path(out/'config.json') as tmp: tmp.write_text(json.dumps(cfg, indent=1))
-    tr = cfg['training']
-    seed_everything(tr.get('seed', 0))
-    model = build_model(cfg)
-    if cfg.get('init_from') and not resume:
-        skipped = load_weights(model, Path(cfg['init_from'])/'model.safetensors', strict=False)
-        if rank == 0: get_logger('e2e_nb.training').info(f"initialised from {cfg['init_from']}; not loaded: {skipped or 'none'}")
-    prep = Preprocessor.from_dict(cfg['preprocessing'])
-    sp = run_split(cfg)
-    mk = lambda idx, shuffle: JetDataset(cfg['data'], channels=cfg['channels'], targets=cfg['targets'], scalars=cfg['scalars'],
-                                         indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
-    pin = dev.type == 'cuda'
-    bs = tr.get('batch_size', batch_size)
-    train_dl = torch.utils.data.DataLoader(mk(sp['train'], True), batch_size=bs, num_workers=workers, pin_memory=pin)
-    val_dl = torch.utils.data.DataLoader(mk(sp['val'], False), batch_size=bs, num_workers=workers, pin_memory=pin) if len(sp['val']) else None
-    fit(model, train_dl, val_dl, epochs=tr['epochs'], prep=prep, task=cfg['task'], heteroscedastic=cfg['heteroscedastic'],
-        scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'], out=out, resume=resume, device=dev,
-        augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
-        show_progress=show_progress, **{k: tr[k] for k in FIT_KEYS if k in tr})
-    return load_run(out, device=dev) if rank == 0 else None
+    try:
+        if out is None: out = e2e_path('runs', f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}", create=True)
+        out = Path(out)
+        if resume:
+            if not (out/'config.json').exists(): raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory written by e2e-train')
+            cfg = json.loads((out/'config.json').read_text())
+        else:
+            if (out/'checkpoints'/'last.pt').exists():
+                raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it or choose another directory')
+            cfg = make_config(data, out, **{k: v for k,v in kwargs.items()}, batch_size=batch_size)
+            if rank == 0:
+                with atomic_path(out/'config.json') as tmp: tmp.write_text(json.dumps(cfg, indent=1))
+        tr = cfg['training']
+        seed_everything(tr.get('seed', 0))
+        model = build_model(cfg)
+        if cfg.get('init_from') and not resume:
+            skipped = load_weights(model, Path(cfg['init_from'])/'model.safetensors', strict=False)
+            if rank == 0: get_logger('e2e_nb.training').info(f"initialised from {cfg['init_from']}; not loaded: {skipped or 'none'}")
+        prep = Preprocessor.from_dict(cfg['preprocessing'])
+        sp = run_split(cfg)
+        mk = lambda idx, shuffle: JetDataset(cfg['data'], channels=cfg['channels'], targets=cfg['targets'], scalars=cfg['scalars'],
+                                             indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
+        pin = dev.type == 'cuda'
+        bs = tr.get('batch_size', batch_size)
+        train_dl = torch.utils.data.DataLoader(mk(sp['train'], True), batch_size=bs, num_workers=workers, pin_memory=pin)
+        val_dl = torch.utils.data.DataLoader(mk(sp['val'], False), batch_size=bs, num_workers=workers, pin_memory=pin) if len(sp['val']) else None
+        fit(model, train_dl, val_dl, epochs=tr['epochs'], prep=prep, task=cfg['task'], heteroscedastic=cfg['heteroscedastic'],
+            scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'], out=out, resume=resume, device=dev,
+            augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
+            show_progress=show_progress, **{k: tr[k] for k in FIT_KEYS if k in tr})
+        return load_run(out, device=dev) if rank == 0 else None
+    finally: torch.set_num_threads(n_threads)
 
 # %% ../nbs/11_training.ipynb #3ff8d04c
 class Run:

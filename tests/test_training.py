@@ -173,3 +173,12 @@ def test_options_and_in_process_resume(tmp_path, opts):
     b = model(); hb = T.fit(b, _tiny(), _tiny(1), out=tmp_path/'b', resume=True, **kw)
     assert [h['train_loss'] for h in ha] == [h['train_loss'] for h in hb]
     for k, v in a.state_dict().items(): assert torch.equal(v, b.state_dict()[k]), k
+
+
+def test_threads_apply_to_the_run_only(files, tmp_path):
+    n = torch.get_num_threads()
+    other = 1 if n != 1 else 2
+    T.train(files[:1], out=tmp_path/'t', model='cnn', epochs=1, **dict(KW, threads=other))
+    assert torch.get_num_threads() == n
+    with pytest.raises(E2EDataError): T.train([tmp_path/'missing.h5'], out=tmp_path/'u', **dict(KW, threads=other))
+    assert torch.get_num_threads() == n
