@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_comparison.ipynb #302029a4
 from __future__ import annotations
-import csv, copy, json, math, time, tempfile, warnings, contextlib
+import csv, copy, json, math, time, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,7 +16,7 @@ from .models import list_models, count_parameters
 from .data import open_jets
 from .loader import JetDataset
 from .preprocess import Preprocessor, Augment
-from .training import make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS
+from .training import make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads
 from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_file, evaluate_estimators,
                                comparison_summary, _jsonable, _style, _label)
 
@@ -42,15 +42,6 @@ class _EpochHook:
             h = _read_log(self.out)
             if len(h) >= e: self.on_epoch(e, h[e-1]['val_loss'])
 
-# %% ../nbs/13_comparison.ipynb #86fdb065
-@contextlib.contextmanager
-def _threads(n):
-    "Temporarily use `n` torch CPU threads (None: leave as is)"
-    old = torch.get_num_threads()
-    if n: torch.set_num_threads(n)
-    try: yield
-    finally: torch.set_num_threads(old)
-
 # %% ../nbs/13_comparison.ipynb #8e6c2f5e
 def train_config(
     cfg:dict, # a run configuration (`e2e_nb.training.make_config`), possibly with another model or hyper-parameters
@@ -73,7 +64,7 @@ def train_config(
     bs = tr.get('batch_size', 64)
     train_dl = _EpochHook(torch.utils.data.DataLoader(mk(sp['train'], True), batch_size=bs), out, on_epoch)
     val_dl = torch.utils.data.DataLoader(mk(sp['val'], False), batch_size=bs)
-    with _threads(threads):
+    with torch_threads(threads):
         fit(build_model(cfg), train_dl, val_dl, epochs=tr['epochs'], prep=Preprocessor.from_dict(cfg['preprocessing']), task=cfg['task'],
             heteroscedastic=cfg['heteroscedastic'], scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'],
             out=out, device=dev, augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
@@ -98,7 +89,7 @@ def measure_latency(
     if len(x) == 0: raise E2EDataError('no example images to time the model on', key='x', expected='at least one image')
     take = lambda t, i: t[torch.arange(i*batch_size, (i+1)*batch_size) % len(t)].to(device)
     model = copy.deepcopy(model).to(device).eval(); ts = []   # a copy: the caller's model stays where it is
-    with _threads(threads), torch.no_grad():
+    with torch_threads(threads), torch.no_grad():
         for i in range(warmup + n_batches):
             xb = take(x, i); sb = None if s is None else take(torch.as_tensor(np.asarray(s, np.float32)), i)
             if device != 'cpu': torch.cuda.synchronize()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os, sys, re, json, math, time, random, tempfile, datetime, functools
 from pathlib import Path
-from contextlib import nullcontext
+from contextlib import nullcontext, contextmanager
 from functools import partial
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -24,7 +24,7 @@ from .preprocess import Preprocessor, Augment
 __all__ = ['LOSSES', 'LOG_FIELDS', 'DEFAULT_TARGETS', 'FIT_KEYS', 'gaussian_nll', 'get_loss', 'make_optimizer', 'make_scheduler',
            'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'E2EModel', 'init_distributed',
            'save_weights', 'load_weights', 'write_log', 'evaluate_loss', 'fit', 'run_split', 'build_model',
-           'make_config', 'train', 'Run', 'load_run', 'e2e_train']
+           'make_config', 'torch_threads', 'train', 'Run', 'load_run', 'e2e_train']
 
 # %% ../nbs/11_training.ipynb #f6fe4886
 def gaussian_nll(
@@ -504,6 +504,17 @@ def make_config(
                 training=dict(epochs=epochs, **training), init_from=None if init_from is None else str(Path(init_from).resolve()),
                 e2e_nb_version=__version__, created=datetime.datetime.now().isoformat(timespec='seconds'))
 
+# %% ../nbs/11_training.ipynb #1991741a
+@contextmanager
+def torch_threads(
+    n:int|None, # torch CPU threads inside the block (None or 0: leave as is)
+):
+    "Use `n` torch CPU threads inside a `with` block; the previous number is restored after it"
+    old = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 # %% ../nbs/11_training.ipynb #bb7af7a7
 FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp', 'bf16',
             'channels_last', 'seed', 'deterministic')
@@ -521,9 +532,7 @@ def train(
 ):
     "Train (or resume) a run and return its `Run` (None on ranks other than 0 under torchrun)"
     rank,ws,dev = init_distributed(device)
-    n_threads = torch.get_num_threads()   # `threads` applies to this run only
-    if threads: torch.set_num_threads(threads)
-    try:
+    with torch_threads(threads):   # `threads` applies to this run only
         if out is None: out = e2e_path('runs', f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}", create=True)
         out = Path(out)
         if resume:
@@ -554,7 +563,6 @@ def train(
             augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
             show_progress=show_progress, **{k: tr[k] for k in FIT_KEYS if k in tr})
         return load_run(out, device=dev) if rank == 0 else None
-    finally: torch.set_num_threads(n_threads)
 
 # %% ../nbs/11_training.ipynb #3ff8d04c
 class Run:
