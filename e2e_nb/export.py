@@ -61,7 +61,9 @@ def simplify_onnx(
     outs = {o.name for o in g.output}
     for o in outs & set(alias): g.node.append(onnx.helper.make_node('Identity', [final(o)], [o]))  # keep output names
     n0 = len(g.node)
-    while dead := [n for n in g.node if not (set(n.output) & ({t for m in g.node for t in m.input} | outs))]:
+    while True:   # drop the nodes nobody reads, until none is left (one pass per level of the removed chains)
+        used = {t for n in g.node for t in n.input} | outs
+        if not (dead := [n for n in g.node if not set(n.output) & used]): break
         for n in dead: g.node.remove(n)
     used = {t for n in g.node for t in n.input}; have = {o for n in g.node for o in n.output}
     for i in [i for i in g.initializer if i.name not in used]: g.initializer.remove(i)
