@@ -243,14 +243,11 @@ def pull_calibration(
 )->dict:
     "Pull width `k` (with `k_err`) of fits to multinomial toys of `n_jets` jets drawn from the templates' model at each template mass"
     if n_jets < 1 or n_toys < 2: raise E2EDataError(f'n_jets = {n_jets}, n_toys = {n_toys}', key='n_jets', expected='n_jets >= 1 and n_toys >= 2')
-    rng, var, n, lim = np.random.default_rng(seed), [], 0, 0
-    for m in t.masses:
-        f = fit_counts(t, rng.multinomial(n_jets, t.prob(m), size=n_toys)); ok = ~f['at_limit'] & np.isfinite(f['sigma'])
-        lim += int((~ok).sum())
-        if ok.sum() > 1: var.append((((f['m'] - m)/f['sigma'])[ok]).var(ddof=1)); n += int(ok.sum())
-    frac = lim/(n_toys*len(t.masses))
-    k = math.sqrt(np.mean(var)) if var and frac <= max_at_limit else float('nan')
-    return dict(n_jets=int(n_jets), k=k, k_err=k/math.sqrt(2*max(n - len(var), 1)), frac_at_limit=frac)
+    rng = np.random.default_rng(seed)
+    s = pe_summary([dict(fit_counts(t, rng.multinomial(n_jets, t.prob(m), size=n_toys)), m_true=m, n_jets=n_jets) for m in t.masses])
+    ok = s['frac_at_limit'] <= max_at_limit
+    return dict(n_jets=int(n_jets), k=s['pull_width'] if ok else float('nan'), k_err=s['pull_width_err'] if ok else float('nan'),
+                frac_at_limit=s['frac_at_limit'])
 
 # %% ../nbs/15_top_mass_measurement.ipynb #af65a9c5
 def calibration_curve(
