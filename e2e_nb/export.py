@@ -13,15 +13,25 @@ from fastcore.script import call_parse, store_true
 from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
 
 # %% auto #0
-__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'simplify_onnx', 'export_onnx', 'onnx_session', 'onnx_predict', 'compare',
-           'export_torchscript', 'export_spec', 'triton_config', 'write_triton_repo', 'cmssw_sources', 'cmssw_cfi',
-           'write_cmssw_package', 'ort_sdk', 'build_core', 'run_core', 'export_model', 'holdout_jets', 'export_run',
-           'e2e_export']
+__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'simplify_onnx', 'speedup_onnx', 'export_onnx', 'onnx_session',
+           'onnx_predict', 'compare', 'export_torchscript', 'export_spec', 'triton_config', 'write_triton_repo',
+           'cmssw_sources', 'cmssw_cfi', 'write_cmssw_package', 'ort_sdk', 'build_core', 'run_core', 'export_model',
+           'holdout_jets', 'export_run', 'e2e_export']
 
 # %% ../nbs/14_export.ipynb #f5bc88dc
 ONNX_OPSET = 18 # opset of the exported graph: runs in ONNX Runtime >= 1.14 (CMSSW_13_X and later)
 ONNX_IR_VERSION = 8 # IR version that goes with opset 18 (ONNX Runtime 1.17 reads IR <= 9)
 RAW_SIZE = 125 # side of RecoE2E's jet frames in pixels: the exported graph takes raw frames and crops/pools itself
+
+# %% ../nbs/14_export.ipynb #b6589500
+def _graph_index(g)->tuple:
+    "`(consts, op)` of ONNX graph `g`: constant arrays by name (initialisers and `Constant` nodes) and `op(t, kind)`, the node of type `kind` that makes tensor `t` (else None)"
+    from onnx import numpy_helper
+    consts = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    consts.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node
+                   if n.op_type == 'Constant' and len(n.attribute) == 1 and n.attribute[0].name == 'value'})
+    made = {o: n for n in g.node for o in n.output}
+    return consts, lambda t, kind: made[t] if t in made and made[t].op_type == kind else None
 
 # %% ../nbs/14_export.ipynb #a7a9b72b
 def simplify_onnx(
@@ -29,17 +39,13 @@ def simplify_onnx(
 )->tuple:
     "Remove `Where` with a constant condition and `x · Cast(|x| ≥ t)` with all t ≤ 0: `(proto, number of nodes removed)`"
     import onnx
-    from onnx import numpy_helper, shape_inference
+    from onnx import shape_inference
     g = proto.graph
-    consts = {i.name: numpy_helper.to_array(i) for i in g.initializer}
-    consts.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in g.node
-                   if n.op_type == 'Constant' and len(n.attribute) == 1 and n.attribute[0].name == 'value'})
+    consts, op = _graph_index(g)
     inf = shape_inference.infer_shapes(proto).graph
     shape = {v.name: tuple(d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim)
              for v in [*inf.value_info, *inf.input, *inf.output] if v.type.tensor_type.HasField('shape')}
     same = lambda a, b: a in shape and shape[a] == shape.get(b)   # the kept tensor already has the output's shape
-    made = {o: n for n in g.node for o in n.output}
-    op = lambda t, kind: made[t] if t in made and made[t].op_type == kind else None
     alias = {}
     for n in g.node:
         if n.op_type == 'Where' and n.input[0] in consts:
@@ -70,6 +76,49 @@ def simplify_onnx(
     for v in [v for v in g.value_info if v.name not in have]: g.value_info.remove(v)
     return proto, n0 - len(g.node)
 
+# %% ../nbs/14_export.ipynb #a7888c8e
+def speedup_onnx(
+    proto, # `onnx.ModelProto` (changed in place)
+)->tuple:
+    "`Sign` times `log(1 + |x|)` -> `Clip(x · 2^100, -1, 1)`; `Div` by a constant -> `Mul` by its reciprocal: `(proto, nodes rewritten)`"
+    import onnx
+    from onnx import helper, numpy_helper
+    g = proto.graph
+    consts, op = _graph_index(g)
+    readers = {}
+    for n in g.node:
+        for t in n.input: readers.setdefault(t, []).append(n)
+    outs = {o.name for o in g.output}
+    def log1p_abs(t, x):   # the dtype of the 1 when t = Log(Add(Abs(x), 1)), else None
+        lg = op(t, 'Log'); ad = lg and op(lg.input[0], 'Add')
+        for u,c in (((ad.input[0], ad.input[1]), (ad.input[1], ad.input[0])) if ad else ()):
+            ab = op(u, 'Abs')
+            if ab and ab.input[0] == x and c in consts and consts[c].size == 1 and float(consts[c]) == 1.: return consts[c].dtype
+    nodes, extra, n_rw = [], [], 0
+    for n in g.node:
+        x, y = (list(n.input) + [''])[:2], n.output[0]
+        if n.op_type == 'Sign' and y not in outs and readers.get(y):
+            dts = [log1p_abs(r.input[1] if r.input[0] == y else r.input[0], x[0]) if r.op_type == 'Mul' else None for r in readers[y]]
+            if all(d is not None for d in dts):
+                k = f'{y}_e2e'; dt = dts[0]
+                extra += [numpy_helper.from_array(np.array(v, dt), f'{k}_{nm}') for nm,v in (('gain', 2.**100), ('lo', -1.), ('hi', 1.))]
+                nodes += [helper.make_node('Mul', [x[0], f'{k}_gain'], [f'{k}_scaled'], name=f'{n.name}_gain'),
+                          helper.make_node('Clip', [f'{k}_scaled', f'{k}_lo', f'{k}_hi'], [y], name=f'{n.name}_clip')]
+                n_rw += 1; continue
+        if n.op_type == 'Div' and x[1] in consts and consts[x[1]].dtype.kind == 'f':
+            c = consts[x[1]].astype(np.float64)
+            if np.all(c != 0) and np.all(np.isfinite(1/c)):
+                extra.append(numpy_helper.from_array((1/c).astype(consts[x[1]].dtype), f'{x[1]}_recip_e2e'))
+                nodes.append(helper.make_node('Mul', [x[0], f'{x[1]}_recip_e2e'], [y], name=f'{n.name}_recip'))
+                n_rw += 1; continue
+        nodes.append(n)
+    if not n_rw: return proto, 0
+    g.initializer.extend(extra)
+    del g.node[:]; g.node.extend(nodes)
+    used = {t for n in g.node for t in n.input}
+    for i in [i for i in g.initializer if i.name not in used]: g.initializer.remove(i)
+    return proto, n_rw
+
 # %% ../nbs/14_export.ipynb #a7364ffe
 def export_onnx(
     model:nn.Module, # module mapping raw frames (B, C, H, W) [and scalars (B, S)] to (B, n_out)
@@ -79,6 +128,7 @@ def export_onnx(
     metadata:dict|None=None, # key -> value strings stored in the file's metadata (`e2e.*` keys)
     opset:int=ONNX_OPSET, # ONNX opset
     simplify:bool=True, # remove the operations that are identities for the model's constants (`simplify_onnx`)
+    speedup:bool=True, # use cheaper kernels for `Sign` and `Div` by a constant (`speedup_onnx`; not bit-identical)
 )->Path:
     "Export `model` to ONNX: inputs `x` (and `s`), output `y`, dynamic batch axis, `onnx.checker` clean"
     import onnx
@@ -94,6 +144,7 @@ def export_onnx(
     proto.ir_version = ONNX_IR_VERSION if opset == ONNX_OPSET else proto.ir_version
     proto.producer_name = 'e2e_nb'
     if simplify: proto = simplify_onnx(proto)[0]
+    if speedup: proto = speedup_onnx(proto)[0]
     for k,v in (metadata or {}).items():
         p = proto.metadata_props.add(); p.key,p.value = str(k), str(v)
     onnx.checker.check_model(proto, full_check=True)
