@@ -18,6 +18,7 @@ import numpy as np, h5py, psutil, torch
 from torch import nn
 from e2e_nb.data import open_jets, write_synthetic_e2e, CHANNELS_8
 from e2e_nb.loader import JetDataset
+from e2e_nb.generate import COMPRESSION_LEVEL
 
 
 def template(n=64):
@@ -30,12 +31,13 @@ def template(n=64):
 
 
 def write_big(src, dest, n, block=64):
-    "Write `n` jets in the e2e_nb schema, gzip + shuffle, one jet per chunk, in blocks (flat writer memory)"
+    "Write `n` jets in the e2e_nb schema, gzip as `e2e_nb.generate` writes it, one jet per chunk, in blocks (flat writer memory)"
     with open_jets(src) as jf:
         X0 = jf.read_images(); keys = [k for k in jf.raw_scalar_keys]; S0 = jf.read_scalars(keys)
     rng = np.random.default_rng(0)
     with h5py.File(dest, 'w') as f:
-        ds = f.create_dataset('X_jet', (n, 8, 125, 125), np.float32, chunks=(1, 8, 125, 125), compression='gzip', shuffle=True)
+        ds = f.create_dataset('X_jet', (n, 8, 125, 125), np.float32, chunks=(1, 8, 125, 125), compression='gzip',
+                               compression_opts=COMPRESSION_LEVEL)
         for lo in range(0, n, block):
             k = min(block, n - lo); i = np.arange(lo, lo + k) % len(X0)
             x = X0[i]
@@ -135,7 +137,7 @@ def main():
 
     t0 = time.perf_counter(); big = write_big(src, d/'throughput.h5', a.n_jets)
     mb = big.stat().st_size / 2**20
-    print(f'wrote {a.n_jets} jets (8 x 125 x 125, gzip+shuffle, chunk = 1 jet): {mb:.1f} MiB, {1024 * mb / a.n_jets:.1f} KiB/jet '
+    print(f'wrote {a.n_jets} jets (8 x 125 x 125, gzip level {COMPRESSION_LEVEL}, chunk = 1 jet): {mb:.1f} MiB, {1024 * mb / a.n_jets:.1f} KiB/jet '
           f'(raw 500 KiB/jet) in {time.perf_counter() - t0:.1f} s')
 
     n, dt, tf = stream(big, a.workers, a.batch, a.chunk_size)

@@ -453,7 +453,8 @@ def write_synthetic_e2e(
     sc['event'] = (np.arange(n) // jets_per_event + seed * 100_000).astype(np.int64)
     with atomic_path(path) as tmp:
         with h5py.File(tmp, 'w') as f:
-            f.create_dataset('X_jet', data=X, chunks=(1, 8, 125, 125), compression=compression, shuffle=compression is not None)
+            f.create_dataset('X_jet', data=X, chunks=(1, 8, 125, 125), compression=compression,
+                             compression_opts=3 if compression == 'gzip' else None)  # as e2e_nb.generate writes it
             for k, v in sc.items(): f.create_dataset(k, data=v)
             f.attrs.update(schema_version=1, channels=CHANNELS_8, seed=seed, e2e_nb_version='synthetic',
                            process_codes=json.dumps(PROCESS_CODES), generator_settings=json.dumps({'synthetic': True}),
