@@ -18,7 +18,7 @@ from .loader import JetDataset
 from .preprocess import Preprocessor, Augment
 from .training import make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads
 from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_file, evaluate_estimators,
-                               comparison_summary, _jsonable, _style, _label)
+                               comparison_summary, _jsonable, plot_style, plot_label)
 
 # %% auto #0
 __all__ = ['SEARCH_SPACES', 'train_config', 'measure_latency', 'predict_test_jets', 'Comparison', 'comparison_table',
@@ -186,7 +186,7 @@ def plot_comparison(
     title:str|None=None, # text at the top right
 ):
     "Bar chart of every estimator's resolution, and the models' resolution against their latency (baselines as lines)"
-    with _style():
+    with plot_style():
         fig,(a,b) = plt.subplots(1, 2, figsize=(15, 6), gridspec_kw=dict(width_ratios=[1, 1.3]), layout='constrained')
         t = table.iloc[::-1]; m = table[table['kind'] == 'model']; base = table[table['kind'] != 'model']
         a.barh(t.index, 100*t['resolution'], color=['tab:blue' if k == 'model' else 'tab:gray' for k in t['kind']])
@@ -197,7 +197,7 @@ def plot_comparison(
         if len(m) and (m['latency_ms'] > 0).all(): b.set_xscale('log')
         b.set_xlabel('latency [ms/jet, 1 thread, batch 16]'); b.set_ylabel('relative resolution [%]')
         if len(base): b.legend(loc='best')
-        for ax in (a, b): _label(ax, rlabel=title)
+        for ax in (a, b): plot_label(ax, rlabel=title)
     return fig
 
 # %% ../nbs/13_comparison.ipynb #1a2e01e4

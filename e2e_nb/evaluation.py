@@ -18,9 +18,10 @@ from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli
 # %% auto #0
 __all__ = ['DEFAULT_EDGES', 'BASELINES', 'VAR_LABEL', 'response', 'resolution', 'bias', 'regression_metrics', 'binned_metrics',
            'isotonic_regression', 'MonotoneCalibration', 'common_mask', 'evaluate_estimators', 'roc_curve',
-           'classifier_metrics', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc',
-           'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan', 'predict_file',
-           'fit_calibrations', 'evaluate_run', 'comparison_summary', 'metrics_table', 'write_report', 'e2e_evaluate']
+           'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true',
+           'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan',
+           'predict_file', 'fit_calibrations', 'evaluate_run', 'comparison_summary', 'metrics_table', 'write_report',
+           'e2e_evaluate']
 
 # %% ../nbs/12_evaluation.ipynb #8f540ced
 def response(
@@ -246,19 +247,25 @@ _RC = {'mathtext.fontset': 'dejavusans', 'font.size': 16, 'axes.labelsize': 16, 
        'figure.constrained_layout.use': True}
 
 @contextlib.contextmanager
-def _style():
+def plot_style():
     "mplhep's CMS style for the plots drawn inside; keeps the interactive mode the (inline) backend set while inside"
     with plt.style.context([hep.style.CMS, _RC]):
         yield
         inter = mpl.is_interactive()
     mpl.interactive(inter) # the style context would reset it, and Jupyter's inline backend would stop showing figures
 
-def _label(ax, text='Simulation', rlabel=None):
+# %% ../nbs/12_evaluation.ipynb #3e572562
+def plot_label(
+    ax, # matplotlib axes
+    text:str='Simulation', # italic text after the bold 'e2e_nb'
+    rlabel:str|None=None, # text on the right (sample, luminosity-like information)
+):
     "CMS-style label above the axes: bold 'e2e_nb', italic `text`, and `rlabel` on the right"
     t = ax.text(0, 1.012, 'e2e_nb', weight='bold', fontsize=17, transform=ax.transAxes, va='bottom', ha='left')
     ax.annotate(' ' + text, xy=(1, 0), xycoords=t, va='bottom', ha='left', style='italic', fontsize=14)
     if rlabel: ax.text(1, 1.012, rlabel, fontsize=13, transform=ax.transAxes, va='bottom', ha='right')
 
+# %% ../nbs/12_evaluation.ipynb #26650677
 VAR_LABEL = dict(m_gen='generated mass $m_{gen}$ [GeV]', pt_gen='generated $p_T$ [GeV]', is_top='top label')
 
 def _vlabel(v): return VAR_LABEL.get(v, v)
@@ -273,14 +280,14 @@ def plot_residuals(
     "Normalised distributions of the relative response of each estimator, with its resolution and bias in the legend"
     t = np.asarray(truth, np.float64)
     bins = np.linspace(-0.6, 0.6, 61) if bins is None else np.asarray(bins, np.float64)
-    with _style():
+    with plot_style():
         fig,ax = plt.subplots()
         for k,v in preds.items():
             r = response(v, t)
             h,_ = np.histogram(np.clip(r, bins[0], bins[-1]), bins)
             hep.histplot(h/max(h.sum(), 1), bins, ax=ax, label=f'{k}: σ={100*resolution(r):.1f}%, bias={100*bias(r):+.1f}%', lw=2)
         ax.set_xlabel('$m_{pred}/m_{true} - 1$'); ax.set_ylabel('fraction of jets'); ax.set_xlim(bins[0], bins[-1])
-        ax.legend(loc='upper right'); ax.set_ylim(0, ax.get_ylim()[1]*1.3); _label(ax, rlabel=rlabel)
+        ax.legend(loc='upper right'); ax.set_ylim(0, ax.get_ylim()[1]*1.3); plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/12_evaluation.ipynb #f1367953
@@ -291,7 +298,7 @@ def plot_binned(
     rlabel:str='', # text at the top right
 ):
     "Bias (response) and resolution of every estimator vs the binning variable, in two panels"
-    with _style():
+    with plot_style():
         fig,(a1,a2) = plt.subplots(2, 1, sharex=True, figsize=(7, 7.5))
         for k,d in metrics.items():
             b = d[key]; e = np.asarray(b['edges']); c = (e[1:] + e[:-1])/2; w = (e[1:] - e[:-1])/2
@@ -301,7 +308,7 @@ def plot_binned(
         a1.axhline(0, color='gray', lw=1, ls='--')
         lo,hi = a1.get_ylim(); a1.set_ylim(lo, hi + 0.45*(hi - lo)) # room for the legend
         a1.set_ylabel('bias [%]'); a2.set_ylabel('resolution [%]'); a2.set_xlabel(xlabel); a2.set_ylim(bottom=0)
-        a1.legend(ncol=2, loc='upper right'); _label(a1, rlabel=rlabel)
+        a1.legend(ncol=2, loc='upper right'); plot_label(a1, rlabel=rlabel)
     return fig
 
 # %% ../nbs/12_evaluation.ipynb #d188ecc3
@@ -316,14 +323,14 @@ def plot_pred_vs_true(
     t = np.asarray(truth, np.float64)
     if bins is None: lo,hi = np.nanquantile(t, [0, 1]); pad = 0.1*(hi - lo); bins = np.linspace(max(lo - pad, 0), hi + pad, 41)
     k = len(preds); nc = min(k, 2); nr = -(-k//nc)
-    with _style():
+    with plot_style():
         fig,axs = plt.subplots(nr, nc, figsize=(6.5*nc, 5.5*nr), squeeze=False)
         for ax,(name,v) in zip(axs.flat, preds.items()):
             h,_,_ = np.histogram2d(t, np.asarray(v, np.float64), [bins, bins])
             pc = ax.pcolormesh(bins, bins, np.where(h > 0, h, np.nan).T, cmap='viridis')
             fig.colorbar(pc, ax=ax, label='jets', pad=0.02)
             ax.plot(bins[[0, -1]], bins[[0, -1]], 'k--', lw=1.2)
-            ax.set_xlabel(xlabel); ax.set_ylabel(f'{name} [GeV]'); _label(ax, rlabel=rlabel)
+            ax.set_xlabel(xlabel); ax.set_ylabel(f'{name} [GeV]'); plot_label(ax, rlabel=rlabel)
         for ax in axs.flat[k:]: ax.axis('off')
     return fig
 
@@ -335,14 +342,14 @@ def plot_qcd_mass(
 ):
     "Normalised mass distributions of QCD jets per estimator: a regression trained on top jets should not sculpt a peak"
     bins = np.linspace(0, 500, 51) if bins is None else np.asarray(bins, np.float64)
-    with _style():
+    with plot_style():
         fig,ax = plt.subplots()
         for k,v in preds.items():
             v = np.asarray(v, np.float64); v = v[np.isfinite(v)]
             h,_ = np.histogram(np.clip(v, bins[0], bins[-1]), bins)
             hep.histplot(h/max(h.sum(), 1), bins, ax=ax, label=f'{k} (median {np.median(v):.0f} GeV)' if len(v) else k, lw=2)
         ax.set_xlabel('mass [GeV]'); ax.set_ylabel('fraction of jets'); ax.legend(); ax.set_ylim(0, ax.get_ylim()[1]*1.3)
-        _label(ax, rlabel=rlabel)
+        plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/12_evaluation.ipynb #2cd99769
@@ -351,14 +358,14 @@ def plot_roc(
     rlabel:str='', # text at the top right
 ):
     "ROC curves as background rejection 1/ε_B vs signal efficiency ε_S (log scale), with the AUC in the legend"
-    with _style():
+    with plot_style():
         fig,ax = plt.subplots()
         for k,d in metrics.items():
             fpr,tpr = np.asarray(d['roc']['fpr']),np.asarray(d['roc']['tpr']); ok = fpr > 0
             ax.plot(tpr[ok], 1/fpr[ok], lw=2, label=f"{k}: AUC={d['auc']:.3f}")
         for e in (0.5, 0.8): ax.axvline(e, color='gray', ls=':', lw=1)
         ax.set_yscale('log'); ax.set_xlim(0, 1); ax.set_xlabel('signal efficiency $\\varepsilon_S$'); ax.set_ylabel('background rejection $1/\\varepsilon_B$')
-        ax.legend(); _label(ax, rlabel=rlabel)
+        ax.legend(); plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/12_evaluation.ipynb #c3c2652e
@@ -370,7 +377,7 @@ def plot_calibration(
 ):
     "Raw estimator vs truth of the calibration jets with each fitted calibration curve f(x) drawn as x ↦ f(x)"
     t = np.asarray(truth, np.float64)
-    with _style():
+    with plot_style():
         fig,ax = plt.subplots()
         for i,(k,c) in enumerate(cals.items()):
             col = f'C{i}'
@@ -378,7 +385,7 @@ def plot_calibration(
             xs = np.linspace(c.x[0], c.x[-1], 200); ax.plot(xs, c(xs), color=col, lw=2.5, label=f'{k}: calibration')
         lim = [0, np.nanmax(t)*1.1]; ax.plot(lim, lim, 'k--', lw=1, label='identity')
         ax.set_xlim(lim); ax.set_ylim(lim); ax.set_xlabel('raw estimator [GeV]'); ax.set_ylabel('target [GeV]')
-        ax.legend(loc='upper left'); _label(ax, rlabel=rlabel)
+        ax.legend(loc='upper left'); plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/12_evaluation.ipynb #83eaac1c
@@ -406,7 +413,7 @@ def residual_regions(
 # %% ../nbs/12_evaluation.ipynb #ed3af732
 def _region_png(t, r, regions):
     "PNG of the response-vs-truth scatter with the regions outlined and numbered"
-    with _style():
+    with plot_style():
         fig,ax = plt.subplots(figsize=(6, 4.2))
         ax.scatter(t, np.clip(r, -1, 1), s=3, alpha=0.4, color='tab:blue', rasterized=True)
         for i,g in enumerate(regions):

@@ -11,7 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from .core import E2EDataError, atomic_path, get_logger
-from .evaluation import MonotoneCalibration, _style, _label
+from .evaluation import MonotoneCalibration, plot_style, plot_label
 
 # %% auto #0
 __all__ = ['TEMPLATE_MASSES', 'hidden_top_mass', 'template_files', 'split_by_event', 'quantile_edges', 'MassTemplates',
@@ -286,17 +286,17 @@ def plot_templates(
     "Left: the estimator's distribution at each template mass; right: each bin's probability vs m_t with its interpolation"
     ms = t.masses; allv = np.concatenate([values[m] for m in ms])
     lo, hi = np.quantile(allv, [0.01, 0.99]); bins = np.linspace(lo, hi, 26)
-    with _style():
+    with plot_style():
         fig, (a, b) = plt.subplots(1, 2, figsize=(13, 5.5))
         cols = plt.cm.viridis(np.linspace(0, 0.9, len(ms)))
         for m,c in zip(ms, cols): a.hist(np.clip(values[m], lo, hi), bins, density=True, histtype='step', lw=2, color=c, label=f'$m_t$ = {m:g} GeV')
-        a.set_xlabel(xlabel); a.set_ylabel('jets (normalised)'); a.legend(fontsize=10); _label(a, rlabel=rlabel)
+        a.set_xlabel(xlabel); a.set_ylabel('jets (normalised)'); a.legend(fontsize=10); plot_label(a, rlabel=rlabel)
         fine = np.linspace(*t.scan, 100); p0 = t.prob(172.5)
         for i,c in zip(range(t.n_bins), plt.cm.plasma(np.linspace(0, 0.9, t.n_bins))):
             e = np.sqrt(t.counts[:, i])/t.n
             b.errorbar(ms, t.counts[:, i]/t.n/p0[i], e/p0[i], fmt='o', color=c, ms=4)
             b.plot(fine, t.prob(fine)[:, i]/p0[i], color=c, lw=1.5)
-        b.set_xlabel('top mass $m_t$ [GeV]'); b.set_ylabel('bin probability / value at 172.5 GeV'); _label(b, rlabel=f'{t.n_bins} bins')
+        b.set_xlabel('top mass $m_t$ [GeV]'); b.set_ylabel('bin probability / value at 172.5 GeV'); plot_label(b, rlabel=f'{t.n_bins} bins')
     return fig
 
 # %% ../nbs/15_top_mass_measurement.ipynb #659f6289
@@ -305,14 +305,14 @@ def plot_calibration_curves(
     rlabel:str='', # text at the top right
 ):
     "Mean estimator vs the true top mass for each estimator, with its straight-line fit and the identity"
-    with _style():
+    with plot_style():
         fig, ax = plt.subplots()
         for i,(k,c) in enumerate(curves.items()):
             ax.errorbar(c['masses'], c['mean'], c['err'], fmt='o', color=f'C{i}', label=f"{k}: slope {c['slope']:.2f} ± {c['slope_err']:.2f}")
             xs = np.array([c['masses'][0] - 1, c['masses'][-1] + 1]); ax.plot(xs, c['offset'] + c['slope']*(xs - 172.5), color=f'C{i}')
         xs = np.array(ax.get_xlim()); ax.plot(xs, xs, 'k--', lw=1, label='identity')
         ax.set_xlabel('true top mass $m_t$ [GeV]'); ax.set_ylabel('mean estimator [GeV]'); ax.legend(loc='upper left', fontsize=11)
-        _label(ax, rlabel=rlabel)
+        plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/15_top_mass_measurement.ipynb #9ad54aeb
@@ -322,14 +322,14 @@ def plot_scans(
     rlabel:str='', # text at the top right
 ):
     "Δ(−2 ln L) against m_t for each estimator's fit"
-    with _style():
+    with plot_style():
         fig, ax = plt.subplots()
         for i,(k,f) in enumerate(fits.items()):
             ax.plot(f['grid'], f['dq'], color=f'C{i}', lw=2, label=f"{k}: {f['m']:.1f} $^{{+{f['sigma_hi']:.1f}}}_{{-{f['sigma_lo']:.1f}}}$ GeV")
         ax.axhline(1, color='k', ls=':', lw=1)
         if m_true is not None: ax.axvline(m_true, color='k', ls='--', lw=1, label=f'true $m_t$ = {m_true:.2f} GeV')
         ax.set_ylim(0, 6); ax.set_xlabel('top mass $m_t$ [GeV]'); ax.set_ylabel(r'$\Delta(-2\ln L)$'); ax.legend(loc='upper center', fontsize=11)
-        _label(ax, rlabel=rlabel)
+        plot_label(ax, rlabel=rlabel)
     return fig
 
 # %% ../nbs/15_top_mass_measurement.ipynb #4fc240da
@@ -338,7 +338,7 @@ def plot_precision(
     rlabel:str='', # text at the top right
 ):
     "Left: spread of m̂_t and median σ̂ (and k·σ̂) vs N; right: pull mean and width (and width in k·σ̂) vs N"
-    with _style():
+    with plot_style():
         fig, (a, b) = plt.subplots(1, 2, figsize=(13, 5.5))
         for i,(k,ss) in enumerate(summaries.items()):
             n = np.array([s['n_jets'] for s in ss]); c = f'C{i}'
@@ -351,10 +351,10 @@ def plot_precision(
                 b.errorbar(n*(1 + 0.04*i + 0.02), [s['pull_width_cal'] for s in ss], [s['pull_width_cal_err'] for s in ss], fmt='^', color=c,
                            label=f'{k}: width in $k\\hat\\sigma$')
         a.set_xscale('log'); a.set_yscale('log'); a.set_xlabel('jets per pseudo-experiment N'); a.set_ylabel('uncertainty on $m_t$ [GeV]')
-        a.legend(fontsize=9); _label(a, rlabel=rlabel)
+        a.legend(fontsize=9); plot_label(a, rlabel=rlabel)
         b.axhline(0, color='k', lw=1, ls=':'); b.axhline(1, color='k', lw=1, ls=':')
         b.set_xscale('log'); b.set_xlabel('jets per pseudo-experiment N'); b.set_ylabel('pull $(\\hat m_t - m_t)/\\hat\\sigma$'); b.legend(fontsize=9)
-        _label(b, rlabel=rlabel)
+        plot_label(b, rlabel=rlabel)
         g, ns = mpl.ticker.FormatStrFormatter('%g'), sorted({s['n_jets'] for ss in summaries.values() for s in ss})
         for ax in (a, b): ax.set_xticks(ns); ax.xaxis.set_major_formatter(g); ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
         a.yaxis.set_major_formatter(g); a.yaxis.set_minor_formatter(g)
