@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_simulation.ipynb #32486ef1
 from __future__ import annotations
-import json, math
+import json, math, functools
 from dataclasses import dataclass, asdict, field
 import numpy as np
 import awkward as ak
@@ -13,8 +13,8 @@ from .core import E2EDataError, get_logger
 
 # %% auto #0
 __all__ = ['PROCESS_CODES', 'M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'pythia_settings',
-           'make_pythia', 'gun_kinematics', 'flatten_batch', 'is_b_hadron', 'b_ancestry', 'truth_tops', 'concat_events',
-           'EventSource', 'ks_uniform']
+           'make_pythia', 'gun_kinematics', 'flatten_batch', 'next_batch', 'is_b_hadron', 'b_ancestry', 'truth_tops',
+           'concat_events', 'EventSource', 'ks_uniform']
 
 # %% ../nbs/01_simulation.ipynb #3ec272fd
 PROCESS_CODES = {'ttbar': 0, 'topgun': 1, 'qcd': 2}
@@ -157,6 +157,45 @@ def flatten_batch(
     d['offsets'] = np.concatenate([[0], np.cumsum(n)]).astype(np.int64)
     return d
 
+# %% ../nbs/01_simulation.ipynb #75e14fe8
+class _Buffers:
+    "The arguments `pythia8mc`'s `nextBatch` passes to `awkward.from_buffers`: form (JSON), number of events, byte buffers"
+    def __init__(self, form, length, container, *args, **kwargs): self.form, self.length, self.container = form, length, container
+
+_DTYPES = {'i8': np.int8, 'u8': np.uint8, 'i32': np.int32, 'u32': np.uint32, 'i64': np.int64}
+
+@functools.lru_cache(maxsize=8)
+def _buffer_keys(form:str)->dict:
+    "Buffer name and dtype of each particle column in a `nextBatch` form"
+    prt = json.loads(form)['contents']['prt']; c = prt['content']['contents']; v = c['vProd']
+    col = lambda node: (f"{node['form_key']}-data", np.dtype(node['primitive']))
+    out = dict(offsets=(f"{prt['form_key']}-offsets", _DTYPES[prt['offsets']]), v_index=(f"{v['form_key']}-index", _DTYPES[v['index']]))
+    out.update({k: col(c[k]) for k in ('id', 'status', 'mother1', 'mother2', 'daughter1', 'daughter2', 'm')})
+    out.update({k: col(c['p']['contents'][k]) for k in ('px', 'py', 'pz', 'e')})
+    out.update({'v_' + k: col(v['content']['contents'][k]) for k in ('px', 'py', 'pz')})
+    return out
+
+def next_batch(
+    pythia, # a `pythia8mc.Pythia`
+    n:int, # number of events
+)->dict:
+    "Flat columns (as `flatten_batch`) of the next `n` events, read from `nextBatch`'s buffers without an awkward array"
+    orig = ak.from_buffers
+    ak.from_buffers = _Buffers
+    try: b = pythia.nextBatch(n)
+    finally: ak.from_buffers = orig
+    if not isinstance(b, _Buffers): return flatten_batch(b)
+    keys = _buffer_keys(b.form)
+    get = lambda k: np.frombuffer(b.container[keys[k][0]], keys[k][1])
+    off = get('offsets').astype(np.int64); lo, hi = off[0], off[-1]
+    d = {k: get(k)[lo:hi].astype(np.int32) for k in ('id', 'status', 'mother1', 'mother2', 'daughter1', 'daughter2')}
+    d.update({k: get(k)[lo:hi].astype(np.float64) for k in ('px', 'py', 'pz', 'e', 'm')})
+    idx = get('v_index')[lo:hi]; ok = idx >= 0
+    for k,cn in zip(('px', 'py', 'pz'), ('vx', 'vy', 'vz')):
+        d[cn] = np.where(ok, get('v_' + k)[np.maximum(idx, 0)], 0.)*MM_TO_CM
+    d['offsets'] = off - lo
+    return d
+
 # %% ../nbs/01_simulation.ipynb #85f9c5df
 def is_b_hadron(
     pid:np.ndarray, # PDG ids
@@ -255,7 +294,7 @@ class EventSource:
 
     def _hard(self, n, rng):
         "Flat columns (as `flatten_batch`) of `n` hard events"
-        if self.cfg.process != 'topgun': return flatten_batch(self.pythia.nextBatch(n))
+        if self.cfg.process != 'topgun': return next_batch(self.pythia, n)
         k = gun_kinematics(self.cfg, n, rng)
         return concat_events([self._gun_event(k, i) for i in range(n)])
 
@@ -268,8 +307,8 @@ class EventSource:
                 eta,phi = k['eta'][i, j], k['phi'][i, j]
                 px,py,pz = pt*math.cos(phi), pt*math.sin(phi), pt*math.sinh(eta)
                 ev.append(pid, 23, col, acol, px, py, pz, math.sqrt(px*px+py*py+pz*pz+m*m), m, m)
-            b = self.pythia.nextBatch(1)
-            if len(b) == 1: return flatten_batch(b)
+            d = next_batch(self.pythia, 1)
+            if len(d['offsets']) == 2: return d   # one event: Pythia did not fail
         raise RuntimeError(f'Pythia failed 5 times to hadronise a top-gun event (m = {m:.1f} GeV)')
 
 # %% ../nbs/01_simulation.ipynb #ac06f84c
@@ -290,7 +329,7 @@ def generate(self:EventSource,
         self.minbias.rndm.init(s_pu)
         npu = rng.poisson(self.cfg.pileup, n)
         if npu.sum():
-            pu = _final_table(flatten_batch(self.minbias.nextBatch(int(npu.sum()))), self.minbias)
+            pu = _final_table(next_batch(self.minbias, int(npu.sum())), self.minbias)
             k = pu['event']  # index of the minimum-bias event
             pu_ev = np.repeat(np.arange(n), npu)  # the hard event each minimum-bias event joins
             pu['vz'] = pu['vz'] + rng.normal(0, self.cfg.pileup_sigma_z, int(npu.sum()))[k]

@@ -131,3 +131,23 @@ def test_impossible_settings_raise():
     with pytest.raises(E2EDataError, match='impossible'): check_config(SimConfig('ttbar', top_mass=90., mass_window=0.1))
     with pytest.raises(E2EDataError, match='pT range'): check_config(SimConfig('topgun', pt_range=(500., 400.)))
     with pytest.raises(E2EDataError, match='unknown process'): check_config(SimConfig('wprime'))
+
+
+def test_next_batch_restores_awkward_and_falls_back():
+    "next_batch swaps awkward.from_buffers only during the call (also when nextBatch raises) and reads a real awkward array too"
+    import awkward as ak
+    from e2e_nb.simulation import next_batch, flatten_batch, make_pythia, pythia_settings
+    orig = ak.from_buffers
+    class Failing:
+        def nextBatch(self, n): raise RuntimeError('generator failed')
+    with pytest.raises(RuntimeError, match='generator failed'): next_batch(Failing(), 1)
+    assert ak.from_buffers is orig
+    py8 = make_pythia(pythia_settings(SimConfig('qcd', pt_hat_min=300.)))
+    py8.rndm.init(5); arr = py8.nextBatch(2)           # a real awkward array, made outside next_batch
+    class Other:                                           # a pythia8mc whose nextBatch does not go through from_buffers
+        def nextBatch(self, n): return arr
+    d, ref = next_batch(Other(), 2), flatten_batch(arr)
+    assert ak.from_buffers is orig and sorted(d) == sorted(ref)
+    assert all(np.array_equal(d[k], ref[k]) for k in ref)
+    py8.rndm.init(5); fast = next_batch(py8, 2)           # the intercepted path gives the same columns
+    assert all(np.array_equal(fast[k], ref[k]) for k in ref)
