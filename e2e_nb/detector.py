@@ -73,6 +73,7 @@ class DetectorConfig:
     pixel_half_length:float=26.5 # half-length of the pixel barrel (cm)
     pixel_efficiency:float=0.99 # hit efficiency per layer
     pixel_pt_min:float=0.3 # charged particles below this curl up before the pixels matter (GeV)
+    image_seed:str='hcal' # image centre: 'hcal' (RecoE2E's JetFrameProducer seed, as in CMSSW) or 'axis' (jet-axis crystal)
 
 # %% ../nbs/02_detector.ipynb #51805b9f
 def propagate(

@@ -183,6 +183,7 @@ def simulate(
     if unknown: raise E2EDataError(f'unknown settings {sorted(unknown)}', key=sorted(unknown)[0], expected=f'fields of SimConfig')
     sim = check_config(SimConfig(process=process, **kw))
     if n_jets < 1: raise E2EDataError(f'n_jets = {n_jets}', key='n_jets', expected='>= 1')
+    if det.image_seed not in ('hcal', 'axis'): raise E2EDataError(f'unknown image seed {det.image_seed!r}', key='image_seed', expected="'hcal' or 'axis'")
     if not (0 < eta_max <= 1.37): raise E2EDataError(f'|η| cut {eta_max} lets the 125-crystal window leave the frame', key='eta_max', expected='0 < eta_max <= 1.37')
     if out.exists() and not overwrite: raise FileExistsError(f'{out} exists; refusing to overwrite it (pass --overwrite)')
     i_shard, n_shards = parse_shard(shard)
@@ -224,6 +225,7 @@ def e2e_simulate(
     pt_hat_min:Param('ttbar/qcd: minimum p̂T of the hard process (GeV)', float)=400.,
     pileup:Param('mean number of pile-up interactions μ', float)=0.,
     no_mpi:Param('switch off multi-parton interactions', store_true)=False,
+    image_seed:Param("image centre: 'hcal' (RecoE2E's seed) or 'axis' (jet-axis crystal)", str)='hcal',
     pt_min:Param('jet pT selection (GeV)', float)=JET_PT_MIN,
     eta_max:Param('jet selection: maximum absolute η', float)=JET_ETA_MAX,
     workers:Param('worker processes (default: all cores)', int)=None,
@@ -234,7 +236,7 @@ def e2e_simulate(
     import sys
     if out is None: sys.exit('e2e-simulate: error: --out is required')
     try:
-        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max,
+        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed),
                      mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), top_mass=top_mass,
                      mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
     except (E2EDataError, FileExistsError) as e: sys.exit(f'e2e-simulate: error: {e}')

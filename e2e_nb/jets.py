@@ -10,13 +10,14 @@ import awkward as ak
 import fastjet
 from fastjet._swig import ClusterSequence as _SwigCS
 from fastjet._swig._fastjet_swig import new_PseudoJet as _new_pj
+from .core import E2EDataError
 from .simulation import PROCESS_CODES
 from .detector import (DetectorConfig, D_ETA, D_PHI, N_PHI, N_ETA, EB_OFFSET, HCAL_TOWER,
                              eta_to_ieta, phi_to_iphi, noise_hits)
 
 # %% auto #0
-__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'softdrop_mass', 'cluster_jets', 'delta_r',
-           'match_tops', 'jet_images', 'make_jets', 'mass_peak']
+__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'SEED_SEARCH', 'SEED_IETA_MAX', 'softdrop_mass',
+           'cluster_jets', 'delta_r', 'match_tops', 'jet_seeds', 'jet_images', 'make_jets', 'mass_peak']
 
 # %% ../nbs/03_jets.ipynb #62df98e3
 def _swallow_fastjet_banner():
@@ -150,17 +151,55 @@ def _near_pairs(
         J.append(j[ok]); D.append(d[ok])
     return np.concatenate(J), np.concatenate(D)
 
+# %% ../nbs/03_jets.ipynb #9252ab62
+SEED_SEARCH = 3 # RecoE2E looks for the seed tower within ±3 towers of the jet axis' tower
+SEED_IETA_MAX = 16 # and drops jets whose seed tower has |HBHE ieta| above this (12 towers from the HE edge at 28)
+
+def jet_seeds(
+    det:dict, # output of `detector_response` (its HCAL towers)
+    jets:dict, # jets with `event`, `eta`, `phi`
+    method:str='axis', # 'axis': the crystal of the jet axis; 'hcal': RecoE2E's `JetFrameProducer` seed
+)->tuple:
+    "`(ieta, iphi)`: frame crystal at the centre of each jet's image, -1 for a jet RecoE2E drops"
+    ieta, iphi = eta_to_ieta(jets['eta']), phi_to_iphi(jets['phi'])
+    if method == 'axis': return ieta, iphi
+    if method != 'hcal': raise E2EDataError(f'unknown image seed {method!r}', key='image_seed', expected="'axis' or 'hcal'")
+    T, NE, NP, half = HCAL_TOWER, N_ETA//HCAL_TOWER, N_PHI//HCAL_TOWER, N_ETA//HCAL_TOWER//2
+    h = det['hcal']; key = (h['event'].astype(np.int64)*NE + h['teta'])*NP + h['tphi']
+    o = np.argsort(key); key, e = key[o], h['e'][o]
+    def energy(ev, row, col):   # tower energy; -1 where no tower was read out
+        if not len(key): return np.full(np.shape(row), -1.)
+        k = (ev*NE + row)*NP + col; i = np.minimum(np.searchsorted(key, k), len(key) - 1)
+        return np.where(key[i] == k, e[i], -1.)
+    ev = np.asarray(jets['event'], np.int64)[:, None]
+    row0, col0 = np.maximum(ieta, 0)//T, iphi//T
+    hb0 = np.where(row0 < half, row0 - half, row0 - half + 1)     # HBHE ieta of the axis tower (no 0)
+    d = np.arange(-SEED_SEARCH, SEED_SEARCH + 1)
+    hb = np.repeat(hb0[:, None] + d, len(d), 1)                     # the window in RecoE2E's loop order (ieta outer)
+    col = (np.tile(col0[:, None] + d, len(d))) % NP
+    ok = (np.abs(hb) >= 1) & (np.abs(hb) <= half)
+    row = np.where(hb < 0, hb + half, hb + half - 1)
+    E = np.where(ok, energy(ev, np.clip(row, 0, NE - 1), col), -1.)
+    e0 = np.maximum(energy(ev[:, 0], row0, col0), 0.)                 # RecoE2E starts from the axis tower (0 if empty)
+    best = E.argmax(1); j = np.arange(len(best)); win = E[j, best] > e0
+    srow, scol, shb = np.where(win, row[j, best], row0), np.where(win, col[j, best], col0), np.where(win, hb[j, best], hb0)
+    drop = (np.abs(shb) > SEED_IETA_MAX) | (ieta < 0)
+    return np.where(drop, -1, srow*T + T//2), np.where(drop, -1, scol*T + T//2)
+
 # %% ../nbs/03_jets.ipynb #a7f25a22
 def jet_images(
     det:dict, # output of `detector_response`
     jets:dict, # jets with `event`, `eta`, `phi`
     cfg:DetectorConfig|None=None, # detector settings (for the noise)
     rng:np.random.Generator|None=None, # random generator (noise crystals)
+    seeds:tuple|None=None, # `(ieta, iphi)` of the image centres (default: `jet_seeds` with `cfg.image_seed`)
 )->tuple:
     "`(X, ieta, iphi)`: (n_jets, 8, 125, 125) float32 images and the seed crystals' frame indices"
     cfg = cfg or DetectorConfig(); rng = rng or np.random.default_rng()
     nj, S, C = len(jets['eta']), IMG_SIZE, len(CHANNELS)
-    seta, sphi, jev = eta_to_ieta(jets['eta']), phi_to_iphi(jets['phi']), np.asarray(jets['event'])
+    seta, sphi = seeds if seeds is not None else jet_seeds(det, jets, cfg.image_seed)
+    if (np.asarray(seta) < 0).any(): raise ValueError('jets without a seed (-1): drop them before making images')
+    jev = np.asarray(jets['event'])
     X = np.zeros((nj, C, S, S), np.float32); flat = X.reshape(-1)
     trk = det['tracks']; t = {k: v[trk['reached']] for k,v in trk.items()}
     t['ieta'], t['iphi'] = eta_to_ieta(t['eta_ecal']), phi_to_iphi(t['phi_ecal'])
@@ -209,7 +248,10 @@ def make_jets(
     jets = cluster_jets(det['candidates'], n_events, pt_min, eta_max)
     idx, cont = match_tops(jets, tops)
     keep = idx >= 0 if process != 'qcd' else np.ones(len(idx), bool)
+    seeds = jet_seeds(det, jets, (cfg or DetectorConfig()).image_seed)
+    keep &= seeds[0] >= 0                                   # RecoE2E's seed drops jets near the HE edge
     jets = {k: v[keep] for k,v in jets.items()}; idx, cont = idx[keep], cont[keep]
+    seeds = tuple(s[keep] for s in seeds)
     jets['m_sd'] = softdrop_mass(jets['constituents'])
     # generator jets only where they can match: particles within 2R (in y–φ; FastJet clusters in rapidity) of a
     # selected jet of their event. A matched generator jet (axis within R/2) holds particles within 1.5R of the jet;
@@ -231,7 +273,7 @@ def make_jets(
     if gok.any():
         m_gen_jet[gok] = gen['m'][g[gok]]
         m_sd_gen[gok] = softdrop_mass(gen['constituents'][g[gok]])
-    X, ieta, iphi = jet_images(det, jets, cfg, rng)
+    X, ieta, iphi = jet_images(det, jets, cfg, rng, seeds)
     f32 = lambda a: np.asarray(a, np.float32)
     top = lambda k: np.where(idx >= 0, tops[k][np.maximum(idx, 0)], np.nan) if len(tops[k]) else nan
     return dict(X_jet=X, m_gen=f32(top('m_gen')), pt_gen=f32(top('pt_gen')), m_jet=f32(jets['m']), m_sd=f32(jets['m_sd']),

@@ -3,7 +3,7 @@ import math, warnings
 import numpy as np
 import pytest
 from e2e_nb.simulation import EventSource, SimConfig, M_TOP, ks_uniform, gun_kinematics, check_config, is_b_hadron
-from e2e_nb.detector import DetectorConfig, detector_response, propagate, eta_to_ieta, phi_to_iphi, HCAL_TOWER
+from e2e_nb.detector import DetectorConfig, detector_response, propagate, eta_to_ieta, phi_to_iphi, HCAL_TOWER, EB_OFFSET
 from e2e_nb.jets import make_jets, mass_peak, jet_images, _window, CHANNELS
 from e2e_nb.core import E2EDataError
 
@@ -103,11 +103,29 @@ def test_images_channels_and_hcal_upsampling(topgun_fixed):
     assert ((X[:, 1] != 0) <= (X[:, 0] != 0)).all()
     # HCAL: each 5x5 tower block inside the window is constant
     out = topgun_fixed[3]
-    seta = eta_to_ieta(out['eta']); sphi = phi_to_iphi(out['phi'])
+    seta = out['ieta'] + EB_OFFSET; sphi = out['iphi']   # the stored seed crystals
     j = 0; h = X[j, 4]
     a0 = (-(seta[j] - 62)) % HCAL_TOWER; b0 = (-(sphi[j] - 62)) % HCAL_TOWER
     blk = h[a0:a0 + 115, b0:b0 + 115].reshape(23, 5, 23, 5)
     assert np.allclose(blk, blk[:, :1, :, :1])
+
+
+def test_recoe2e_seed_is_the_hardest_nearby_hcal_tower(topgun_fixed):
+    "Default seed (RecoE2E's): the middle crystal of an HCAL tower within ±3 towers of the jet axis, at least as hot as the axis tower"
+    out = topgun_fixed[3]; X = out['X_jet']
+    se, sp = out['ieta'] + EB_OFFSET, out['iphi']
+    assert ((se % HCAL_TOWER == 2) & (sp % HCAL_TOWER == 2)).all()
+    ae, ap = eta_to_ieta(out['eta']), phi_to_iphi(out['phi'])
+    dt_eta, dt_phi = se//5 - ae//5, (sp//5 - ap//5 + 36) % 72 - 36
+    assert (np.abs(dt_eta) <= 3).all() and (np.abs(dt_phi) <= 3).all() and ((dt_eta != 0) | (dt_phi != 0)).any()
+    centre = X[:, 4, 62, 62]                                       # the seed tower's energy / 25
+    r, c = 62 + ae - se, 62 + (ap - sp + 180) % 360 - 180          # the axis crystal in the image
+    axis = X[np.arange(len(X)), 4, r, c]
+    assert (centre >= axis - 1e-6).all()
+    # with image_seed='axis' the seed is the axis crystal
+    parts, tops, det = topgun_fixed[:3]
+    ax = make_jets(parts, tops, det, 200, 'topgun', cfg=DetectorConfig(image_seed='axis'), rng=np.random.default_rng(11))
+    assert np.array_equal(ax['ieta'] + EB_OFFSET, eta_to_ieta(ax['eta'])) and np.array_equal(ax['iphi'], phi_to_iphi(ax['phi']))
 
 
 def test_phi_wraps_around():
