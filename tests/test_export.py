@@ -154,3 +154,22 @@ def test_export_run_cli(tmp_path, run_dir):
     assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
     assert rep['n_jets'] == 4 and rep['onnx']['max_rel'] <= 1e-5
     assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind
+
+
+def test_export_warns_about_images_not_centred_like_recoe2e(tmp_path, run_dir, caplog):
+    "The run records how its images were centred; export_run warns unless it is RecoE2E's HCAL seed"
+    import logging, shutil
+    from e2e_nb.training import load_run
+    cfg = load_run(run_dir).config
+    assert cfg['image_seed'] == 'hcal'                     # sample_file: e2e_nb's simulation with its default seed
+    axis = tmp_path/'axis_run'; shutil.copytree(run_dir, axis)
+    (axis/'config.json').write_text(json.dumps({**cfg, 'image_seed': 'axis'}))
+    with caplog.at_level(logging.WARNING, logger='e2e_nb.export'):
+        ex.export_run(run_dir, tmp_path/'a', n_jets=4)
+        assert not [r for r in caplog.records if 'centred' in r.getMessage()]
+        rep = ex.export_run(axis, tmp_path/'b', n_jets=4)
+    assert any('centred on the jet axis' in r.getMessage() for r in caplog.records)
+    assert rep['spec']['image_seed'] == 'axis'
+    import onnx
+    meta = {p.key: p.value for p in onnx.load(tmp_path/'b'/'model.onnx').metadata_props}
+    assert meta['e2e.image_seed'] == 'axis'

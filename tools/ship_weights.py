@@ -17,6 +17,9 @@ def main(run, dest):
             if (run/f).exists(): shutil.copyfile(run/f, tmp/f)
         cfg = json.loads((tmp/'config.json').read_text())
         cfg['shipped_from'] = dict(run=run.name, data=[Path(p).name for p in cfg.get('data', [])])
+        if 'image_seed' not in cfg:   # runs trained before e2e-train recorded it: read it from the training files
+            from e2e_nb.training import _image_seed
+            cfg['image_seed'] = _image_seed(cfg.get('data', []))
         (tmp/'config.json').write_text(json.dumps(cfg, indent=1))
         if dest.exists(): shutil.rmtree(dest)
         tmp.rename(dest)
