@@ -6,14 +6,15 @@
 
 Prints, measured in this run, for each process:
 - Pythia alone: events/s of Pythia's own generation (hard process, shower, hadronisation, record export), one core;
-- full pipeline on the same events, one core: Pythia + particle tables + detector + FastJet jets + images;
-  the ratio full / Pythia in CPU time (target <= 1.3);
+- full pipeline on the same events, one core: what a worker of `simulate` does, i.e. Pythia + particle tables +
+  detector + FastJet jets + images + their compression for the file; the ratio full / Pythia in CPU time
+  (target <= 1.3) and the compression's share of it;
 - jets/s on all cores (`simulate` with all workers, writing the HDF5 file), in the steady state: the time of a
   --n-jets run minus that of a run of one chunk, which is the worker start-up (process spawn, imports, Pythia
   initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
 - peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
 
-The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images) with
+The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images, deflate) with
 Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
 gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~0.5 ms on them (record export
 included, `e2e_nb.simulation.next_batch`) and the ratio mostly measures how cheap the gun is: FastJet alone (anti-kT
@@ -29,19 +30,21 @@ warnings.filterwarnings('ignore', message='dcut and exclusive jets')
 def compare(sim, n_chunks, n_ev, seed=0):
     """Pythia alone vs the full chain on the same chunks, interleaved chunk by chunk so that both see the same load.
     Returns CPU seconds and wall seconds of each, and the number of jets."""
-    from e2e_nb.generate import chunk_seed, simulate_chunk, _source
+    from e2e_nb.generate import chunk_seed, simulate_chunk, compress_images, _source
     from e2e_nb.detector import DetectorConfig
     src = _source(sim)
-    cpu = dict(py=0., full=0.); wall = dict(py=0., full=0.); nj = 0
+    cpu = dict(py=0., full=0., gz=0.); wall = dict(py=0., full=0.); nj = 0
     for k in range(n_chunks):
         ss = np.random.SeedSequence([chunk_seed(seed, k), 12345])
         src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
         c0, w0 = time.process_time(), time.perf_counter()
         src._hard(n_ev, np.random.default_rng(ss))        # Pythia: hard process, shower, hadronisation, record export
         c1, w1 = time.process_time(), time.perf_counter()
-        nj += len(simulate_chunk(sim, DetectorConfig(), seed, k, n_ev)['pt'])   # everything
-        c2, w2 = time.process_time(), time.perf_counter()
-        cpu['py'] += c1 - c0; cpu['full'] += c2 - c1; wall['py'] += w1 - w0; wall['full'] += w2 - w1
+        r = simulate_chunk(sim, DetectorConfig(), seed, k, n_ev)   # everything a worker does: Pythia to images ...
+        c2 = time.process_time()
+        compress_images(r["X_jet"]); nj += len(r["pt"]); del r       # ... and the images' compression for the file
+        c3, w3 = time.process_time(), time.perf_counter()
+        cpu['py'] += c1 - c0; cpu['full'] += c3 - c1; cpu['gz'] += c3 - c2; wall['py'] += w1 - w0; wall['full'] += w3 - w1
     return cpu, wall, nj
 
 
@@ -68,6 +71,7 @@ def bench(process, a, workers):
     print(f'full pipeline (1 core):    {n_events/cpu["full"]:8.1f} events/s, {nj/cpu["full"]:.1f} jets/s CPU time '
           f'({nj/n_events:.2f} jets/event)')
     print(f'ratio full / Pythia:       {cpu["full"]/cpu["py"]:8.2f}   CPU time (wall: {wall["full"]/wall["py"]:.2f}; target <= 1.3)')
+    print(f'  of which compression:    {cpu["gz"]/cpu["py"]:8.2f}   ({1e3*cpu["gz"]/nj:.3f} ms per jet)')
 
     with tempfile.TemporaryDirectory() as d:
         out = Path(d)/'bench.h5'

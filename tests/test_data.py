@@ -316,3 +316,26 @@ def test_cli_good_and_bad(good, copy, tmp_path):
     res = json.loads(r.stdout)
     assert [len(x['problems']) for x in res] == [1, 0] and 'NaN' in res[0]['problems'][0] and res[1]['format'] == 'parquet_topgun'
     r = _cli(tmp_path/'nope.h5'); assert r.returncode == 1 and 'does not exist' in r.stdout
+
+# ---------------------------------------------------------------- direct chunk reads (zlib-ng) against HDF5's own
+
+def test_direct_chunk_reads_match_hdf5(good, tmp_path):
+    "The zlib-ng fast path gives HDF5's images for the generator's chunks, a file with an unwritten (fill-value) chunk and a shuffled file"
+    from e2e_nb.generate import compress_images
+    with h5py.File(good) as f: X = f['X_jet'][:]
+    p = tmp_path/'direct.h5'
+    with h5py.File(p, 'w') as f:
+        d = f.create_dataset('X_jet', (N + 2, 8, 125, 125), np.float32, chunks=(1, 8, 125, 125), compression='gzip')
+        for i,b in enumerate(compress_images(X)): d.id.write_direct_chunk((i, 0, 0, 0), b)   # chunks N, N+1 never written
+        f.create_dataset('shuffled', data=X, chunks=(1, 8, 125, 125), compression='gzip', shuffle=True)
+    with h5py.File(p) as f: ref = f['X_jet'][:]
+    jf = H5JetFile(p, strict=False)
+    assert jf._direct
+    got = jf.read_images()
+    assert np.array_equal(got[:N], X) and np.array_equal(got, ref) and not got[N:].any()
+    from e2e_nb.data import direct_chunks, inflate_chunks
+    with h5py.File(p) as f:
+        assert np.array_equal(inflate_chunks(f['X_jet'], 0, N), X)   # written chunks: the fast path itself
+        with pytest.raises(Exception): inflate_chunks(f['X_jet'], N - 1, N + 1)   # unwritten: _read_block falls back to HDF5
+        assert not direct_chunks(f['shuffled'])
+    jf.close()
