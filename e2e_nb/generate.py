@@ -17,7 +17,7 @@ import e2e_nb
 from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
 from .simulation import SimConfig, EventSource, PROCESS_CODES, check_config
 from .detector import DetectorConfig, detector_response
-from .jets import make_jets, CHANNELS, UNITS, IMG_SIZE, JET_PT_MIN, JET_ETA_MAX
+from .jets import make_jets, check_image_seed, CHANNELS, UNITS, IMG_SIZE, JET_PT_MIN, JET_ETA_MAX
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'SCALARS', 'DEFAULT_EVENTS_PER_CHUNK', 'SIM_REVISION', 'COMPRESSION_LEVEL', 'compress_images',
@@ -184,7 +184,7 @@ def simulate(
     if unknown: raise E2EDataError(f'unknown settings {sorted(unknown)}', key=sorted(unknown)[0], expected=f'fields of SimConfig')
     sim = check_config(SimConfig(process=process, **kw))
     if n_jets < 1: raise E2EDataError(f'n_jets = {n_jets}', key='n_jets', expected='>= 1')
-    if det.image_seed not in ('hcal', 'axis'): raise E2EDataError(f'unknown image seed {det.image_seed!r}', key='image_seed', expected="'hcal' or 'axis'")
+    check_image_seed(det.image_seed)
     if not (0 < eta_max <= 1.37): raise E2EDataError(f'|η| cut {eta_max} lets the 125-crystal window leave the frame', key='eta_max', expected='0 < eta_max <= 1.37')
     if out.exists() and not overwrite: raise FileExistsError(f'{out} exists; refusing to overwrite it (pass --overwrite)')
     i_shard, n_shards = parse_shard(shard)

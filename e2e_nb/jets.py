@@ -16,8 +16,9 @@ from .detector import (DetectorConfig, D_ETA, D_PHI, N_PHI, N_ETA, EB_OFFSET, HC
                              eta_to_ieta, phi_to_iphi, noise_hits)
 
 # %% auto #0
-__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'SEED_SEARCH', 'SEED_IETA_MAX', 'softdrop_mass',
-           'cluster_jets', 'delta_r', 'match_tops', 'jet_seeds', 'jet_images', 'make_jets', 'mass_peak']
+__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'IMAGE_SEEDS', 'SEED_SEARCH', 'SEED_IETA_MAX',
+           'softdrop_mass', 'cluster_jets', 'delta_r', 'match_tops', 'check_image_seed', 'jet_seeds', 'jet_images',
+           'make_jets', 'mass_peak']
 
 # %% ../nbs/03_jets.ipynb #62df98e3
 def _swallow_fastjet_banner():
@@ -151,6 +152,16 @@ def _near_pairs(
         J.append(j[ok]); D.append(d[ok])
     return np.concatenate(J), np.concatenate(D)
 
+# %% ../nbs/03_jets.ipynb #df11b3bd
+IMAGE_SEEDS = ('axis', 'hcal') # the image centres `jet_seeds` knows
+
+def check_image_seed(
+    method:str, # image centre, as `DetectorConfig.image_seed`
+)->str:
+    "`method` if `jet_seeds` knows it, else an `E2EDataError` (`simulate` calls it before starting its workers)"
+    if method not in IMAGE_SEEDS: raise E2EDataError(f'unknown image seed {method!r}', key='image_seed', expected="'axis' or 'hcal'")
+    return method
+
 # %% ../nbs/03_jets.ipynb #9252ab62
 SEED_SEARCH = 3 # RecoE2E looks for the seed tower within ±3 towers of the jet axis' tower
 SEED_IETA_MAX = 16 # and drops jets whose seed tower has |HBHE ieta| above this (12 towers from the HE edge at 28)
@@ -162,8 +173,7 @@ def jet_seeds(
 )->tuple:
     "`(ieta, iphi)`: frame crystal at the centre of each jet's image, -1 for a jet RecoE2E drops"
     ieta, iphi = eta_to_ieta(jets['eta']), phi_to_iphi(jets['phi'])
-    if method == 'axis': return ieta, iphi
-    if method != 'hcal': raise E2EDataError(f'unknown image seed {method!r}', key='image_seed', expected="'axis' or 'hcal'")
+    if check_image_seed(method) == 'axis': return ieta, iphi
     T, NE, NP, half = HCAL_TOWER, N_ETA//HCAL_TOWER, N_PHI//HCAL_TOWER, N_ETA//HCAL_TOWER//2
     h = det['hcal']; key = (h['event'].astype(np.int64)*NE + h['teta'])*NP + h['tphi']
     o = np.argsort(key); key, e = key[o], h['e'][o]
