@@ -11,6 +11,13 @@ nested-vector frames -> NCHW tensor -> one Run -> per-jet results (not the build
 `export_onnx` removes the operations that are identities for the model's constants (`simplify_onnx`) and uses cheaper
 kernels for `Sign` and `Div` by a constant (`speedup_onnx`); the column "ORT plain" times the graph exported without
 these two steps, in the same interleaved rounds.
+
+It also prints the arithmetic behind the eager/ORT ratio, measured in the same run: the network's floating-point
+operations per jet (2 × the multiply-adds of its convolutions and linear layers), the one-thread SGEMM rate of this CPU
+(`torch.mm` of 512 × 512 matrices, the best a BLAS kernel reaches on it), the rate ORT achieves, and the ceiling of
+eager/ORT: eager's time over the time of the network's operations at SGEMM speed with nothing else (no preprocessing,
+no memory traffic, no call overhead). An export cannot make ORT faster than that; where the ceiling is near the target,
+the ratio depends on how slow eager PyTorch is on the CPU at hand.
 """
 import argparse, json, tempfile, time
 from pathlib import Path
@@ -38,6 +45,25 @@ def load_model(run, name, crop, pool):
     size = int(prep(torch.zeros(1, 8, 125, 125)).shape[-1])
     net = create_model(name, in_channels=8, img_size=size)
     return E2EModel(net, prep).eval(), f'untrained {name} (network input {size} px) behind a Preprocessor', CHANNELS
+
+
+def model_flops(model, x):
+    "Floating-point operations per jet of `model` on frames `x`: 2 × the multiply-adds of its Conv2d and Linear layers"
+    macs, hooks = [], []
+    for m in model.modules():
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
+            hooks.append(m.register_forward_hook(lambda mod, i, o: macs.append(o.numel() * mod.weight[0].numel())))
+    with torch.inference_mode(): model(torch.as_tensor(x[:1]))
+    for h in hooks: h.remove()
+    return 2 * sum(macs)
+
+
+def sgemm_rate(seconds=0.6, n=512):
+    "Best one-thread SGEMM rate (FLOP/s) of `torch.mm` on n × n float32 matrices within about `seconds`"
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    mm = lambda: torch.mm(a, b)
+    reps = calibrate(mm, seconds / 5)
+    return max(2 * n**3 / timed(mm, reps) for _ in range(5))
 
 
 def calibrate(fn, seconds):
@@ -74,11 +100,22 @@ def main():
         model, what, chans = load_model(a.run, a.model, crop, pool)
         x_all = open_jets(sample_file(n_jets=16, seed=5)).read_images(np.arange(16), channels=chans)
         rows = bench(model, x_all, exe, a)
+        flops, peak = model_flops(model, x_all), sgemm_rate()
+        for r in rows:
+            r.update(mflop_per_jet=flops / 1e6, sgemm_gflops=peak / 1e9, ort_gflops=flops / r['ort_us'] / 1e3,
+                     eager_over_ort_ceiling=r['eager_us'] / (1e6 * flops / peak))
         print(f'model: {what}; torch {torch.__version__}, 1 intra-op thread everywhere')
         print(f"{'batch':>5} {'eager µs/jet':>13} {'ORT-py µs/jet':>14} {'ORT plain':>13} {'C++ µs/jet':>11} {'eager/ORT':>10} {'eager/C++':>10} {'ORT/C++':>8} {'C++ vs torch':>13}")
         for r in rows:
             print(f"{r['batch']:>5} {r['eager_us']:>13.0f} {r['ort_us']:>14.0f} {r['ort_plain_us']:>13.0f} {r['cpp_us']:>11.0f} {r['eager_over_ort']:>10.2f} "
                   f"{r['eager_over_cpp']:>10.2f} {r['ort_over_cpp']:>8.2f} {r['cpp_vs_torch_max_rel']:>13.1e}")
+        r1 = rows[0]
+        print(f"arithmetic: {r1['mflop_per_jet']:.1f} MFLOP per jet (convolutions, linear layers); one-thread SGEMM on this CPU "
+              f"{r1['sgemm_gflops']:.1f} GFLOP/s, measured now")
+        for r in rows:
+            print(f"  batch {r['batch']:>2}: ORT runs the network at {r['ort_gflops']:.1f} GFLOP/s "
+                  f"({100 * r['ort_gflops'] / r['sgemm_gflops']:.0f} % of SGEMM); ceiling of eager/ORT here "
+                  f"{r['eager_over_ort_ceiling']:.2f} (ORT at SGEMM speed, nothing else; measured {r['eager_over_ort']:.2f})")
         print(json.dumps(dict(model=what, rows=rows)))
 
 

@@ -14,6 +14,13 @@ Prints, measured in this run, for each process:
   initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
 - peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
 
+- where the pipeline's time goes, per event: Pythia + particle tables, detector, FastJet's anti-kT clustering of the
+  detector candidates alone (the C++ call, no conversions), soft drop of the selected jets, the rest of the jet step
+  (generator-level jets, truth matching, images) and compression, each timed on its own on the same chunks; and the
+  floor of the ratio, (Pythia + FastJet anti-kT + compression) / Pythia: two steps no implementation of issue 3 can
+  leave out (FastJet jets, a compressed file), everything else taken as free. Where the floor is above 1.3, the target
+  cannot be met by making the rest faster.
+
 The ratio compares our per-event work (detector, two jet clusterings, two soft-drop declusterings, images, deflate) with
 Pythia's. For tt̄ (hard process, ISR/FSR, MPI, hadronisation of ~1500 particles) the target is meaningful; the top
 gun's events have no hard process, no beam remnants and no MPI, so Pythia spends ~0.5 ms on them (record export
@@ -48,6 +55,54 @@ def compare(sim, n_chunks, n_ev, seed=0):
     return cpu, wall, nj
 
 
+def stages(sim, n_chunks, n_ev, seed=0):
+    """CPU seconds per stage of `simulate_chunk` on `n_chunks` chunks, each stage timed on its own: Pythia alone
+    (`pythia`), Pythia + particle tables (`generate`), `detector`, FastJet's anti-kT of the detector candidates alone
+    (`antikt`), soft drop of the selected jets (`softdrop`), the whole jet step (`make_jets`: both clusterings, soft
+    drops, matching, images), `compress`; and the number of events"""
+    from e2e_nb.generate import chunk_seed, compress_images, _source
+    from e2e_nb.detector import DetectorConfig, detector_response
+    import fastjet
+    from e2e_nb.jets import cluster_jets, softdrop_mass, make_jets, _events_array, JET_R, JET_PT_MIN, JET_ETA_MAX
+    src, cfg, jd = _source(sim), DetectorConfig(), fastjet.JetDefinition(fastjet.antikt_algorithm, JET_R)
+    t = dict.fromkeys(
+        ('pythia', 'generate', 'detector', 'antikt', 'softdrop', 'make_jets', 'compress'), 0.)
+    def timed(key, f, *args):
+        c0 = time.process_time(); r = f(*args); t[key] += time.process_time() - c0
+        return r
+    for k in range(n_chunks):
+        cs = chunk_seed(seed, k); ss = np.random.SeedSequence([cs, 12345])
+        src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
+        timed('pythia', src._hard, n_ev, np.random.default_rng(ss))
+        parts, tops = timed('generate', src.generate, n_ev, cs)
+        rng = np.random.default_rng([cs, 1])
+        det = timed('detector', detector_response, parts, cfg, rng)
+        ev = _events_array(det['candidates'], n_ev)
+        timed('antikt', lambda: fastjet.ClusterSequence(ev, jd).inclusive_jets(min_pt=JET_PT_MIN))
+        jets = cluster_jets(det['candidates'], n_ev, JET_PT_MIN, JET_ETA_MAX)
+        timed('softdrop', softdrop_mass, jets['constituents'])
+        r = timed('make_jets', make_jets, parts, tops, det, n_ev, sim.process, JET_PT_MIN, JET_ETA_MAX, cfg, rng)
+        timed('compress', compress_images, r['X_jet'])
+    return t, n_chunks*n_ev
+
+
+def print_stages(t, n_events):
+    "Per-event milliseconds of each stage and the floor of the full / Pythia ratio"
+    ms = {k: 1e3*v/n_events for k,v in t.items()}
+    rows = [('Pythia (hard process to record export)', ms['pythia']),
+            ('particle tables, truth tops, pile-up', ms['generate'] - ms['pythia']),
+            ('detector', ms['detector']),
+            ('jets: FastJet anti-kT of the detector candidates', ms['antikt']),
+            ('jets: soft drop of the selected jets', ms['softdrop']),
+            ('jets: the rest (conversions, generator-level jets, matching, images)', ms['make_jets'] - ms['antikt'] - ms['softdrop']),
+            ('compression', ms['compress'])]
+    print('per event, each stage timed on its own (CPU ms):')
+    for name, v in rows: print(f'  {name:68s} {v:7.3f}')
+    floor = (ms['pythia'] + ms['antikt'] + ms['compress'])/ms['pythia']
+    print(f'floor of full / Pythia:    {floor:8.2f}   ((Pythia + FastJet anti-kT + compression) / Pythia, the rest free; target <= 1.3)')
+    return floor
+
+
 def peak_rss_mb(process, n_jets, out):
     "Peak RSS (MB) of an `e2e-simulate` run with one worker, measured in a fresh wrapper process"
     exe = str(Path(sys.executable).parent/'e2e-simulate')
@@ -72,6 +127,7 @@ def bench(process, a, workers):
           f'({nj/n_events:.2f} jets/event)')
     print(f'ratio full / Pythia:       {cpu["full"]/cpu["py"]:8.2f}   CPU time (wall: {wall["full"]/wall["py"]:.2f}; target <= 1.3)')
     print(f'  of which compression:    {cpu["gz"]/cpu["py"]:8.2f}   ({1e3*cpu["gz"]/nj:.3f} ms per jet)')
+    print_stages(*stages(sim, a.chunks, n_ev, seed=1))
 
     with tempfile.TemporaryDirectory() as d:
         out = Path(d)/'bench.h5'
