@@ -12,8 +12,7 @@ Prints, measured in this run, for each process:
 - jets/s on all cores (`simulate` with all workers, writing the HDF5 file), in the steady state: the time of a
   --n-jets run minus that of a run of one chunk, which is the worker start-up (process spawn, imports, Pythia
   initialisation), printed too; and bytes per jet on disk (target <= 8 kB);
-- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat).
-
+- peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat);
 - where the pipeline's time goes, per event: Pythia + particle tables, detector, FastJet's anti-kT clustering of the
   detector candidates alone (the C++ call, no conversions), soft drop of the selected jets, the rest of the jet step
   (generator-level jets, truth matching, images) and compression, each timed on its own on the same chunks; and the
@@ -34,18 +33,24 @@ import numpy as np
 warnings.filterwarnings('ignore', message='dcut and exclusive jets')
 
 
+def pythia_alone(src, seed, k, n_ev):
+    "Pythia's own work (hard process, shower, hadronisation, record export) on chunk `k`, seeded as `simulate_chunk` seeds it"
+    from e2e_nb.generate import chunk_seed
+    ss = np.random.SeedSequence([chunk_seed(seed, k), 12345])
+    src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
+    src._hard(n_ev, np.random.default_rng(ss))
+
+
 def compare(sim, n_chunks, n_ev, seed=0):
     """Pythia alone vs the full chain on the same chunks, interleaved chunk by chunk so that both see the same load.
     Returns CPU seconds and wall seconds of each, and the number of jets."""
-    from e2e_nb.generate import chunk_seed, simulate_chunk, compress_images, _source
+    from e2e_nb.generate import simulate_chunk, compress_images, _source
     from e2e_nb.detector import DetectorConfig
     src = _source(sim)
     cpu = dict(py=0., full=0., gz=0.); wall = dict(py=0., full=0.); nj = 0
     for k in range(n_chunks):
-        ss = np.random.SeedSequence([chunk_seed(seed, k), 12345])
-        src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
         c0, w0 = time.process_time(), time.perf_counter()
-        src._hard(n_ev, np.random.default_rng(ss))        # Pythia: hard process, shower, hadronisation, record export
+        pythia_alone(src, seed, k, n_ev)
         c1, w1 = time.process_time(), time.perf_counter()
         r = simulate_chunk(sim, DetectorConfig(), seed, k, n_ev)   # everything a worker does: Pythia to images ...
         c2 = time.process_time()
@@ -65,15 +70,13 @@ def stages(sim, n_chunks, n_ev, seed=0):
     import fastjet
     from e2e_nb.jets import cluster_jets, softdrop_mass, make_jets, _events_array, JET_R, JET_PT_MIN, JET_ETA_MAX
     src, cfg, jd = _source(sim), DetectorConfig(), fastjet.JetDefinition(fastjet.antikt_algorithm, JET_R)
-    t = dict.fromkeys(
-        ('pythia', 'generate', 'detector', 'antikt', 'softdrop', 'make_jets', 'compress'), 0.)
+    t = dict.fromkeys(('pythia', 'generate', 'detector', 'antikt', 'softdrop', 'make_jets', 'compress'), 0.)
     def timed(key, f, *args):
         c0 = time.process_time(); r = f(*args); t[key] += time.process_time() - c0
         return r
     for k in range(n_chunks):
-        cs = chunk_seed(seed, k); ss = np.random.SeedSequence([cs, 12345])
-        src.pythia.rndm.init(int(ss.generate_state(1)[0]) % 900_000_000 + 1)
-        timed('pythia', src._hard, n_ev, np.random.default_rng(ss))
+        cs = chunk_seed(seed, k)
+        timed('pythia', pythia_alone, src, seed, k, n_ev)
         parts, tops = timed('generate', src.generate, n_ev, cs)
         rng = np.random.default_rng([cs, 1])
         det = timed('detector', detector_response, parts, cfg, rng)
