@@ -15,7 +15,7 @@ Prints, measured in this run, for each process:
 - peak resident memory of `e2e-simulate` (one worker) for each size in --mem-sizes (should be flat);
 - where the pipeline's time goes, per event: Pythia + particle tables, detector, FastJet's anti-kT clustering of the
   detector candidates alone (the C++ call, no conversions), soft drop of the selected jets, the rest of the jet step
-  (generator-level jets, truth matching, images) and compression, each timed on its own on the same chunks; and the
+  (conversions, generator-level jets and their soft drop, truth matching, images) and compression, each timed on its own on the same chunks; and the
   floor of the ratio, (Pythia + FastJet anti-kT + compression) / Pythia: two steps no implementation of issue 3 can
   leave out (FastJet jets, a compressed file), everything else taken as free. Where the floor is above 1.3, the target
   cannot be met by making the rest faster.
@@ -90,7 +90,7 @@ def stages(sim, n_chunks, n_ev, seed=0):
 
 
 def print_stages(t, n_events):
-    "Per-event milliseconds of each stage and the floor of the full / Pythia ratio"
+    "Print the per-event milliseconds of each stage and the floor of the full / Pythia ratio"
     ms = {k: 1e3*v/n_events for k,v in t.items()}
     rows = [('Pythia (hard process to record export)', ms['pythia']),
             ('particle tables, truth tops, pile-up', ms['generate'] - ms['pythia']),
@@ -103,7 +103,6 @@ def print_stages(t, n_events):
     for name, v in rows: print(f'  {name:68s} {v:7.3f}')
     floor = (ms['pythia'] + ms['antikt'] + ms['compress'])/ms['pythia']
     print(f'floor of full / Pythia:    {floor:8.2f}   ((Pythia + FastJet anti-kT + compression) / Pythia, the rest free; target <= 1.3)')
-    return floor
 
 
 def peak_rss_mb(process, n_jets, out):
