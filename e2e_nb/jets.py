@@ -211,8 +211,10 @@ def jet_images(
     if (np.asarray(seta) < 0).any(): raise ValueError('jets without a seed (-1): drop them before making images')
     jev = np.asarray(jets['event'])
     X = np.zeros((nj, C, S, S), np.float32); flat = X.reshape(-1)
-    trk = det['tracks']; t = {k: v[trk['reached']] for k,v in trk.items()}
-    t['ieta'], t['iphi'] = eta_to_ieta(t['eta_ecal']), phi_to_iphi(t['phi_ecal'])
+    trk, legacy = det['tracks'], cfg.track_image == 'ecal_face'
+    t = {k: v[trk['reached']] for k,v in trk.items()} if legacy else trk      # RecoE2E: every highPurity track ...
+    t['ieta'], t['iphi'] = (eta_to_ieta(t['eta_ecal']), phi_to_iphi(t['phi_ecal'])) if legacy else \
+                           (eta_to_ieta(t['eta']), phi_to_iphi(t['phi']))     # ... at its direction at the vertex
     e, h, px = det['ecal'], det['hcal'], det['pixels']
     ent = []                                                   # (jet, channel, window row, column, value) of the summed channels
     def crystals(ev, ch, ie, ip, val):
@@ -222,6 +224,9 @@ def jet_images(
         ent.append((j, np.broadcast_to(ch, ev.shape)[d], a, b, np.broadcast_to(val, ev.shape)[d]))
         return j, d, a, b
     tj, td, ta, tb = crystals(t['event'], 0, t['ieta'], t['iphi'], t['pt'])
+    if not legacy:                                             # d0, dz: summed over the tracks of the primary vertex
+        pv = np.abs(t['dz'][td]) < cfg.z0_pv_cut
+        for ch,k in ((1, 'd0'), (2, 'dz')): ent.append((tj[pv], np.full(pv.sum(), ch), ta[pv], tb[pv], t[k][td][pv]))
     crystals(e['event'], 3, e['ieta'], e['iphi'], e['e'])
     crystals(px['event'], 5 + px['layer'], px['ieta'], px['iphi'], 1.)
     T = HCAL_TOWER; o = np.arange(T)                            # HCAL: towers near a jet, then their T × T crystals
@@ -233,10 +238,11 @@ def jet_images(
     jj, ch, a, b, val = (np.concatenate([x[i] for x in ent]) for i in range(5))
     u, inv = np.unique(((jj*C + ch)*S + a)*S + b, return_inverse=True)
     flat[u] = np.bincount(inv, val)                            # one scatter-add (summed in float64) for the chunk
-    idx = ((tj*C + 1)*S + ta)*S + tb                           # d0, dz: the highest-pT track of each pixel
-    o = np.lexsort((t['pt'][td], idx)); idx, td = idx[o], td[o]
-    last = np.r_[idx[1:] != idx[:-1], True]
-    flat[idx[last]] = t['d0'][td[last]]; flat[idx[last] + S*S] = t['dz'][td[last]]
+    if legacy:                                                 # d0, dz: the highest-pT track of each pixel
+        idx = ((tj*C + 1)*S + ta)*S + tb
+        o = np.lexsort((t['pt'][td], idx)); idx, td = idx[o], td[o]
+        last = np.r_[idx[1:] != idx[:-1], True]
+        flat[idx[last]] = t['d0'][td[last]]; flat[idx[last] + S*S] = t['dz'][td[last]]
     w, pix, en = noise_hits(nj, S*S, cfg, rng)                # pure-noise ECAL crystals
     idx = (w*C + 3)*S*S + pix
     flat[idx] = np.where(flat[idx] == 0, en, flat[idx])

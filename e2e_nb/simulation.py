@@ -12,9 +12,9 @@ from fastcore.basics import patch
 from .core import E2EDataError, get_logger
 
 # %% auto #0
-__all__ = ['PROCESS_CODES', 'M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'pythia_settings',
-           'make_pythia', 'gun_kinematics', 'flatten_batch', 'next_batch', 'is_b_hadron', 'b_ancestry', 'truth_tops',
-           'concat_events', 'EventSource', 'ks_uniform']
+__all__ = ['PROCESS_CODES', 'M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'long_lived',
+           'pythia_settings', 'make_pythia', 'gun_kinematics', 'flatten_batch', 'next_batch', 'is_b_hadron',
+           'b_ancestry', 'truth_tops', 'concat_events', 'EventSource', 'ks_uniform']
 
 # %% ../nbs/01_simulation.ipynb #3ec272fd
 PROCESS_CODES = {'ttbar': 0, 'topgun': 1, 'qcd': 2}
@@ -38,6 +38,9 @@ class SimConfig:
     fsr:bool=True # final-state radiation
     pileup:float=0. # mean number μ of minimum-bias pile-up events mixed into each event
     pileup_sigma_z:float=3.5 # longitudinal spread of the pile-up vertices (cm)
+    beamspot_sigma_z:float=3.5 # longitudinal spread of the hard interaction's vertex (cm; CMS 2017-18 MC: 3.5)
+    beamspot_sigma_xy:float=0.001 # transverse spread of all vertices (cm; 2018 luminous region: 6-8 µm)
+    limit_tau0:bool=True # Pythia decays only particles with cτ < 10 mm (K0S, Λ, ... are left to the detector)
     events_per_chunk:int=0 # events per reproducible work unit (0: a default per process)
     extra:tuple=() # further Pythia settings strings, applied last
 
@@ -74,6 +77,14 @@ _QUIET = ['Print:quiet = on', 'Next:numberCount = 0', 'Next:numberShowEvent = 0'
           'Next:numberShowProcess = 0', 'Init:showProcesses = off', 'Init:showChangedSettings = off',
           'Init:showChangedParticleData = off', 'Init:showMultipartonInteractions = off']
 
+# %% ../nbs/01_simulation.ipynb #863b315b
+def long_lived(
+    cfg:SimConfig, # generator settings (`limit_tau0`)
+)->list:
+    "Pythia settings that leave particles with cτ > 10 mm undecayed, as CMS's generator step does (GEANT decays them)"
+    return ['ParticleDecays:limitTau0 = on', 'ParticleDecays:tau0Max = 10'] if cfg.limit_tau0 else []
+
+
 # %% ../nbs/01_simulation.ipynb #bfc0044d
 def pythia_settings(
     cfg:SimConfig, # generator settings
@@ -82,7 +93,7 @@ def pythia_settings(
     "The Pythia 8 `readString` lines that realise `cfg`"
     s = _QUIET + ['Random:setSeed = on', f'Random:seed = {seed}',
                   '6:onMode = off', '6:onIfMatch = 24 5', '24:onMode = off', '24:onIfAny = 1 2 3 4 5',
-                  f'PartonLevel:FSR = {"on" if cfg.fsr else "off"}']
+                  f'PartonLevel:FSR = {"on" if cfg.fsr else "off"}'] + long_lived(cfg)
     if cfg.process == 'topgun': return s + ['ProcessLevel:all = off'] + list(cfg.extra)
     s += [f'Beams:eCM = {cfg.ecm}', f'PhaseSpace:pTHatMin = {cfg.pt_hat_min}',
           f'PartonLevel:MPI = {"on" if cfg.mpi else "off"}', f'PartonLevel:ISR = {"on" if cfg.isr else "off"}']
@@ -290,7 +301,7 @@ class EventSource:
         self.minbias = None
         if cfg.pileup > 0:
             self.minbias = make_pythia(_QUIET + ['Random:setSeed = on', 'Random:seed = 2', f'Beams:eCM = {cfg.ecm}',
-                                                 'SoftQCD:nonDiffractive = on'])
+                                                 'SoftQCD:nonDiffractive = on'] + long_lived(cfg))
 
     def _hard(self, n, rng):
         "Flat columns (as `flatten_batch`) of `n` hard events"
@@ -325,6 +336,8 @@ def generate(self:EventSource,
     d = self._hard(n, rng)
     parts = _final_table(d, self.pythia); parts['pileup'] = np.zeros(len(parts['id']), bool)
     tops = truth_tops(d)
+    bs = rng.normal(0., [self.cfg.beamspot_sigma_xy]*2 + [self.cfg.beamspot_sigma_z], (n, 3))   # the hard vertex
+    for j,c in enumerate(('vx', 'vy', 'vz')): parts[c] = parts[c] + bs[parts['event'], j]
     if self.minbias is not None:
         self.minbias.rndm.init(s_pu)
         npu = rng.poisson(self.cfg.pileup, n)
@@ -333,6 +346,7 @@ def generate(self:EventSource,
             k = pu['event']  # index of the minimum-bias event
             pu_ev = np.repeat(np.arange(n), npu)  # the hard event each minimum-bias event joins
             pu['vz'] = pu['vz'] + rng.normal(0, self.cfg.pileup_sigma_z, int(npu.sum()))[k]
+            for c in ('vx', 'vy'): pu[c] = pu[c] + rng.normal(0, self.cfg.beamspot_sigma_xy, int(npu.sum()))[k]
             pu['event'] = pu_ev[k]
             pu['pileup'] = np.ones(len(k), bool)
             parts = {c: np.concatenate([parts[c], pu[c]]) for c in parts}
