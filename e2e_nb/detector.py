@@ -76,7 +76,7 @@ class DetectorConfig:
     ecal_lambda:float=1.1 # ECAL depth in interaction lengths at η = 0 (≈ 2/3 of hadrons start there); 0: none
     e_over_h:float=1.4 # e/h of the calorimeters (HB brass: 1.3-1.4); 1: compensating
     hcal_res:tuple=(1.0, 0.05) # hadronic stochastic and constant terms (ECAL + HCAL)
-    hcal_spread:float=0.04 # σ (in η and φ) of a hadron shower's lateral profile; 0: all in one tower
+    hcal_spread:float=0.033 # σ (in η and φ) of a hadron shower's lateral profile; 0: all in one tower
     hcal_threshold:float=0.5 # tower zero suppression (GeV)
     calo_eta_max:float=3.0 # calorimeter acceptance for detector-level candidates
     pf_ecal_min:float=0.23 # PF photon cluster threshold (GeV; PF paper, ECAL barrel seed)
@@ -141,6 +141,8 @@ def primary_vertices(
     new = np.r_[True, (ev[1:] != ev[:-1]) | (np.diff(z) > gap)]
     cid = np.cumsum(new) - 1
     score, zc, cev = np.bincount(cid, pt[o]**2), np.bincount(cid, w*z)/np.bincount(cid, w), ev[new]
+    w = w*(np.abs(z - zc[cid]) < 3*sigma[o]) + 1e-30*w                   # one pass of outlier rejection (b decays)
+    zc = np.bincount(cid, w*z)/np.bincount(cid, w)
     best = np.lexsort((score, cev)); last = np.r_[cev[best][1:] != cev[best][:-1], True]
     out[cev[best][last]] = zc[best][last]
     return out
