@@ -43,36 +43,43 @@ UNITS = {'track_pt': 'GeV', 'track_d0': 'cm', 'track_dz': 'cm', 'ecal': 'GeV', '
          'ieta': 'EB crystal index', 'iphi': 'crystal index', 'contained': 'bool', 'process': 'code', 'event': ''}
 
 # %% ../nbs/03_jets.ipynb #cc6b2a44
-def _events_array(t:dict, n_events:int):
-    counts = np.bincount(t['event'], minlength=n_events)
-    rec = ak.zip({'px': t['px'], 'py': t['py'], 'pz': t['pz'], 'E': t['e']}, with_name='Momentum4D')
-    return ak.unflatten(rec, counts)
+def _take_jets(
+    jets:dict, # per-jet arrays, and the constituents `cons` of all jets with their `cons_offsets` (n_jets + 1)
+    idx:np.ndarray, # jets to take: indices (repeats allowed) or a boolean mask
+)->dict:
+    "The jets `idx` of `jets`: their per-jet arrays, their constituents `cons` and the new `cons_offsets`"
+    idx = np.flatnonzero(idx) if np.asarray(idx).dtype == bool else np.asarray(idx, np.int64)
+    off = jets['cons_offsets']; n = np.diff(off)[idx]; new = np.r_[0, np.cumsum(n)]
+    pos = np.arange(new[-1]) + np.repeat(off[:-1][idx] - new[:-1], n)   # positions of the taken constituents in `cons`
+    out = {k: v[idx] for k,v in jets.items() if k not in ('cons', 'cons_offsets')}
+    return dict(out, cons=jets['cons'][pos], cons_offsets=new)
 
 # %% ../nbs/03_jets.ipynb #ec066d5f
 def softdrop_mass(
-    constituents, # awkward array: jets × constituents with px, py, pz, E
+    t:dict, # flat columns `px`, `py`, `pz`, `e` of the particles
+    cons:np.ndarray, # constituents of all jets, jet after jet: indices into `t`
+    offsets:np.ndarray, # jet `i` has the constituents `cons[offsets[i]:offsets[i+1]]`
     beta:float=0., # soft-drop angular exponent β
     zcut:float=0.1, # soft-drop z_cut
     r0:float=JET_R, # jet radius R0
 )->np.ndarray:
     "Soft-drop groomed mass of each jet: Cambridge/Aachen declustering of the harder branch until z > z_cut (ΔR/R0)^β"
-    out = np.zeros(len(constituents))
-    if len(constituents) == 0: return out
-    n = ak.to_numpy(ak.num(constituents)); off = np.r_[0, np.cumsum(n)]
-    f = ak.flatten(constituents)
-    cols = [ak.to_numpy(f[k]).astype(np.float64).tolist() for k in ('px', 'py', 'pz', 'E')]
-    pj = [_new_pj(*v) for v in zip(*cols)]  # raw SWIG objects: 5x faster to make than the Python proxies
+    out = np.zeros(len(offsets) - 1)
+    if len(out) == 0: return out
+    off = np.asarray(offsets).tolist()
+    pj = list(map(_new_pj, *(np.asarray(t[k][cons], np.float64).tolist() for k in ('px', 'py', 'pz', 'e'))))
     jd = fastjet.JetDefinition(fastjet.cambridge_algorithm, 10.)
-    p1, p2 = fastjet.PseudoJet(), fastjet.PseudoJet()
-    for i in range(len(n)):
-        if n[i] == 0: continue
-        cs = _SwigCS(pj[off[i]:off[i+1]], jd)
-        j = cs.exclusive_jets(1)[0]
-        while cs.has_parents(j, p1, p2):
-            a, b = p1.pt(), p2.pt()
-            if min(a, b)/(a + b) > zcut*(p1.delta_R(p2)/r0)**beta: break
-            j = fastjet.PseudoJet(p1 if a >= b else p2)
-        out[i] = j.m()
+    from fastjet._swig import _fastjet_swig as S   # raw SWIG functions: no Python proxy classes in the loop
+    p, q = (_new_pj(), _new_pj()), (_new_pj(), _new_pj())   # parents of the current and of the previous step
+    for i in range(len(out)):
+        if off[i] == off[i+1]: continue
+        cs = S.new_ClusterSequence(pj[off[i]:off[i+1]], jd)
+        j = S.ClusterSequence_exclusive_jets(cs, 1)[0]
+        while S.ClusterSequence_has_parents(cs, j, *p):
+            a, b = S.PseudoJet_pt(p[0]), S.PseudoJet_pt(p[1])
+            if min(a, b)/(a + b) > zcut*(S.PseudoJet_delta_R(p[0], p[1])/r0)**beta: break
+            j = p[0] if a >= b else p[1]; p, q = q, p   # `j` is a parent: the next step writes into the others
+        out[i] = S.PseudoJet_m(j)
     return out
 
 # %% ../nbs/03_jets.ipynb #c8f3c2a9
@@ -83,17 +90,19 @@ def cluster_jets(
     eta_max:float=99., # keep jets with |η| below this
     r:float=JET_R, # anti-kT distance parameter
 )->dict:
-    "Anti-kT jets of all events: `event`, `pt`, `eta`, `phi`, `m` and their `constituents` (one row per jet)"
-    cs = fastjet.ClusterSequence(_events_array(t, n_events), fastjet.JetDefinition(fastjet.antikt_algorithm, r))
-    jets = cs.inclusive_jets(min_pt=pt_min); cons = cs.constituents(min_pt=pt_min)
-    n = ak.to_numpy(ak.num(jets))
-    j = ak.flatten(jets)
-    px,py,pz,e = (ak.to_numpy(j[k]).astype(np.float64) for k in ('px', 'py', 'pz', 'E'))
+    "Anti-kT jets of all events: `event`, `pt`, `eta`, `phi`, `m`, constituents `cons` (into `t`), `cons_offsets`"
+    ev = np.r_[0, np.cumsum(np.bincount(t['event'], minlength=n_events))]
+    cs = fastjet._ext.interfacemulti(*(np.asarray(t[k], np.float64) for k in ('px', 'py', 'pz', 'e')),
+                                     ev[:-1].astype(np.int32), ev[1:].astype(np.int32),
+                                     fastjet.JetDefinition(fastjet.antikt_algorithm, r))   # one C++ call for the chunk
+    px, py, pz, e, jet_off = cs.to_numpy(pt_min)
+    cons_off, cons, _ = cs.to_numpy_with_constituents(pt_min)   # indices within the event, jet after jet
+    event = np.repeat(np.arange(n_events), np.diff(jet_off)); cons_off = cons_off.astype(np.int64)
+    cons = cons[:cons_off[-1]] + np.repeat(ev[:-1][event], np.diff(cons_off))
     pt = np.hypot(px, py); eta = np.arcsinh(pz/np.maximum(pt, 1e-9)); phi = np.arctan2(py, px)
-    keep = np.abs(eta) < eta_max
-    return dict(event=np.repeat(np.arange(n_events), n)[keep], pt=pt[keep], eta=eta[keep], phi=phi[keep],
-                m=np.sqrt(np.maximum(e*e - px*px - py*py - pz*pz, 0))[keep],
-                constituents=ak.flatten(cons, axis=1)[keep])
+    jets = dict(event=event, pt=pt, eta=eta, phi=phi, m=np.sqrt(np.maximum(e*e - px*px - py*py - pz*pz, 0)),
+                cons=cons, cons_offsets=cons_off)
+    return _take_jets(jets, np.abs(eta) < eta_max)
 
 # %% ../nbs/03_jets.ipynb #2a25a91c
 def delta_r(eta1, phi1, eta2, phi2):
@@ -261,14 +270,15 @@ def make_jets(
     rng:np.random.Generator|None=None, # random generator
 )->dict:
     "Per-jet arrays of the e2e_nb HDF5 schema (without `event` offsets) for one chunk, images in `X_jet`"
-    jets = cluster_jets(det['candidates'], n_events, pt_min, eta_max)
+    c = det['candidates']
+    jets = cluster_jets(c, n_events, pt_min, eta_max)
     idx, cont = match_tops(jets, tops)
     keep = idx >= 0 if process != 'qcd' else np.ones(len(idx), bool)
     seeds = jet_seeds(det, jets, (cfg or DetectorConfig()).image_seed)
     keep &= seeds[0] >= 0                                   # RecoE2E's seed drops jets near the HE edge
-    jets = {k: v[keep] for k,v in jets.items()}; idx, cont = idx[keep], cont[keep]
+    jets = _take_jets(jets, keep); idx, cont = idx[keep], cont[keep]
     seeds = tuple(s[keep] for s in seeds)
-    jets['m_sd'] = softdrop_mass(jets['constituents'])
+    jets['m_sd'] = softdrop_mass(c, jets['cons'], jets['cons_offsets'])
     # generator jets only where they can match: particles within 2R (in y–φ; FastJet clusters in rapidity) of a
     # selected jet of their event. A matched generator jet (axis within R/2) holds particles within 1.5R of the jet;
     # anti-kT's hard jets are cones that particles farther away do not change, unless another hard jet shares the
@@ -279,7 +289,8 @@ def make_jets(
     near = np.zeros(len(e_p), bool)
     near[pp[delta_r(y_p[pp], np.arctan2(parts['py'][pp], parts['px'][pp]), jets['eta'][jj], jets['phi'][jj]) < 2*JET_R]] = True
     vis = near & ~parts['pileup'] & ~np.isin(np.abs(parts['id']), (12, 14, 16))
-    gen = cluster_jets({k: parts[k][vis] for k in ('event', 'px', 'py', 'pz', 'e')}, n_events, 0.5*pt_min)
+    p = {k: parts[k][vis] for k in ('event', 'px', 'py', 'pz', 'e')}
+    gen = cluster_jets(p, n_events, 0.5*pt_min)
     same = jets['event'][:, None] == gen['event'][None, :]
     dr = np.where(same, delta_r(jets['eta'][:, None], jets['phi'][:, None], gen['eta'][None], gen['phi'][None]), np.inf)
     g = dr.argmin(1) if dr.shape[1] else np.zeros(len(jets['eta']), int)
@@ -288,7 +299,8 @@ def make_jets(
     m_gen_jet, m_sd_gen = nan.copy(), nan.copy()
     if gok.any():
         m_gen_jet[gok] = gen['m'][g[gok]]
-        m_sd_gen[gok] = softdrop_mass(gen['constituents'][g[gok]])
+        sel = _take_jets(gen, g[gok])
+        m_sd_gen[gok] = softdrop_mass(p, sel['cons'], sel['cons_offsets'])
     X, ieta, iphi = jet_images(det, jets, cfg, rng, seeds)
     f32 = lambda a: np.asarray(a, np.float32)
     top = lambda k: np.where(idx >= 0, tops[k][np.maximum(idx, 0)], np.nan) if len(tops[k]) else nan
