@@ -220,7 +220,7 @@ def export_spec(
     return dict(model=str(config.get('model', 'model')), channels=chans or [f'ch{i}' for i in range(C)], in_channels=C,
                 frame_size=RAW_SIZE, scalars=list(config.get('scalars') or []), targets=targets, heteroscedastic=het,
                 task=config.get('task', 'regression'), n_targets=n_out, n_outputs=n_out*(2 if het else 1),
-                image_seed=config.get('image_seed'))
+                image_seed=config.get('image_seed'), track_image=config.get('track_image'))
 
 # %% ../nbs/14_export.ipynb #0b2aab20
 def triton_config(
@@ -447,7 +447,8 @@ def export_model(
     meta = {'e2e.channels': ','.join(spec['channels']), 'e2e.scalars': ','.join(spec['scalars']), 'e2e.targets': ','.join(spec['targets']),
             'e2e.n_targets': spec['n_targets'], 'e2e.heteroscedastic': int(spec['heteroscedastic']), 'e2e.model': spec['model'],
             'e2e.layout': 'x: raw frames (N, C, H, W) [jet][channel][eta][phi]; y: means (then sigmas), physical units',
-            'e2e.image_seed': str(spec.get('image_seed'))}
+            'e2e.image_seed': str(spec.get('image_seed')),
+            'e2e.track_image': str(spec.get('track_image'))}
     onnx_path = export_onnx(model, out/'model.onnx', *ex, metadata=meta)
     ts_path = export_torchscript(model, out/'model.pt', *ex)
     with torch.no_grad(): ref = model(xt, st).numpy()
@@ -515,6 +516,10 @@ def export_run(
         get_logger('e2e_nb.export').warning(f"{run_dir} was trained on images centred {how}; RecoE2E's JetFrames centre them "
             "on the hardest nearby HCAL tower, which biases such a model (+11 % for an axis-trained ResNet-15): retrain it on "
             "images made with DetectorConfig(image_seed='hcal'), the default, before using it in CMSSW")
+    if run.config.get('track_image') != 'recoe2e':   # RecoE2E's track channels: vertex direction, d0/dz summed over PV tracks
+        get_logger('e2e_nb.export').warning(f"{run_dir} was trained on track channels made as {run.config.get('track_image')!r}, "
+            "not as RecoE2E's DetFrameProducer makes them: retrain it on images made with DetectorConfig(track_image='recoe2e'), "
+            "the default, before using it in CMSSW")
     try: split = run.split()
     except Exception: split = None
     x,s = holdout_jets(run.config, data, n_jets, split)

@@ -245,8 +245,7 @@ def jet_images(
     j = np.repeat(j, T*T); a, b, m = _window(j, ie, ip, seta, sphi)
     ent.append((j[m], np.full(m.sum(), 4), a[m], b[m], np.repeat(h['e'][d]/(T*T), T*T)[m]))
     jj, ch, a, b, val = (np.concatenate([x[i] for x in ent]) for i in range(5))
-    u, inv = np.unique(((jj*C + ch)*S + a)*S + b, return_inverse=True)
-    flat[u] = np.bincount(inv, val)                            # one scatter-add (summed in float64) for the chunk
+    np.add.at(flat, ((jj*C + ch)*S + a)*S + b, val.astype(np.float32))   # one unbuffered scatter-add for the chunk
     if legacy:                                                 # d0, dz: the highest-pT track of each pixel
         idx = ((tj*C + 1)*S + ta)*S + tb
         o = np.lexsort((t['pt'][td], idx)); idx, td = idx[o], td[o]

@@ -456,17 +456,17 @@ def _check_files(data):
         if set(chans[0]) - set(c): raise E2EDataError(f'file lacks channels {sorted(set(chans[0]) - set(c))}', file=f, key='channels', expected=f'{chans[0]}')
     return [str(f) for f in files], chans[0]
 
-def _image_seed(files)->str|None:
-    "How the images of `files` are centred: 'hcal' (RecoE2E's seed), 'axis', 'mixed', or None where the files do not say"
+def _image_setting(files, key:str='image_seed', before:str='axis')->str|None:
+    "Detector setting `key` of the images of `files` (`before` for files older than it), 'mixed', or None if unknown"
     import h5py
-    seeds = set()
+    seen = set()
     for f in files:
         try:
             with h5py.File(f, 'r') as h: gs = json.loads(h.attrs.get('generator_settings', '{}'))
         except (OSError, ValueError): return None   # not an e2e_nb HDF5 file (parquet, ML4SCI HDF5, ...)
         if 'detector' not in gs: return None
-        seeds.add(gs['detector'].get('image_seed', 'axis'))   # files written before the setting existed: jet axis
-    return seeds.pop() if len(seeds) == 1 else 'mixed'
+        seen.add(gs['detector'].get(key, before))
+    return seen.pop() if len(seen) == 1 else 'mixed'
 
 def make_config(
     data, # input files
@@ -511,7 +511,8 @@ def make_config(
     return dict(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
                 channels=channels, targets=targets, scalars=scalars, task=task, heteroscedastic=heteroscedastic,
                 n_outputs=(n_classes or 2) if loss == 'ce' else len(targets), preprocessing=prep.to_dict(),
-                scalar_scaling=dict(mean=sm, std=ss), data=files, image_seed=_image_seed(files),
+                scalar_scaling=dict(mean=sm, std=ss), data=files, image_seed=_image_setting(files),
+                track_image=_image_setting(files, 'track_image', 'ecal_face'),
                 split=dict(split, n_jets={k: len(v) for k,v in sp.items()}),
                 training=dict(epochs=epochs, **training), init_from=None if init_from is None else str(Path(init_from).resolve()),
                 e2e_nb_version=__version__, created=datetime.datetime.now().isoformat(timespec='seconds'))

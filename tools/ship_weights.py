@@ -18,8 +18,11 @@ def main(run, dest):
         cfg = json.loads((tmp/'config.json').read_text())
         cfg['shipped_from'] = dict(run=run.name, data=[Path(p).name for p in cfg.get('data', [])])
         if 'image_seed' not in cfg:   # runs trained before e2e-train recorded it: read it from the training files
-            from e2e_nb.training import _image_seed
-            cfg['image_seed'] = _image_seed(cfg.get('data', []))
+            from e2e_nb.training import _image_setting
+            cfg['image_seed'] = _image_setting(cfg.get('data', []))
+        if 'track_image' not in cfg:   # likewise the track channels' convention (files before it: 'ecal_face')
+            from e2e_nb.training import _image_setting
+            cfg['track_image'] = _image_setting(cfg.get('data', []), 'track_image', 'ecal_face')
         (tmp/'config.json').write_text(json.dumps(cfg, indent=1))
         if dest.exists(): shutil.rmtree(dest)
         tmp.rename(dest)
