@@ -13,8 +13,8 @@ from .core import E2EDataError, get_logger
 
 # %% auto #0
 __all__ = ['PROCESS_CODES', 'M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'long_lived',
-           'pythia_settings', 'make_pythia', 'gun_kinematics', 'flatten_batch', 'next_batch', 'is_b_hadron',
-           'b_ancestry', 'truth_tops', 'concat_events', 'EventSource', 'ks_uniform']
+           'pythia_settings', 'make_pythia', 'gun_kinematics', 'ml4sci_topgun', 'flatten_batch', 'next_batch',
+           'is_b_hadron', 'b_ancestry', 'truth_tops', 'concat_events', 'EventSource', 'ks_uniform']
 
 # %% ../nbs/01_simulation.ipynb #3ec272fd
 PROCESS_CODES = {'ttbar': 0, 'topgun': 1, 'qcd': 2}
@@ -31,7 +31,9 @@ class SimConfig:
     top_mass:float=M_TOP # top-quark mass `6:m0` (`ttbar`)
     mass_window:float=0. # `ttbar`: generated mass flat within ±window × top_mass (0: Pythia's line shape)
     mass_range:tuple=(85.5, 500.) # `topgun`: flat generated-mass range (GeV)
-    pt_range:tuple=(400., 1000.) # `topgun`: flat generated-pT range (GeV)
+    pt_range:tuple=(400., 1000.) # `topgun`: flat generated-pT range (GeV; 'contained' uses its lower edge only)
+    gun_pt:str='contained' # `topgun`: 'contained' (pT/m flat in `pt_over_m`) or 'flat' (pT flat in `pt_range`)
+    pt_over_m:tuple=(3., 6.) # `topgun`, 'contained': range of pT/m (≈ 78 % of the decays within R = 0.8)
     gun_eta_max:float=1.2 # `topgun`: tops are generated flat in η within ±gun_eta_max
     mpi:bool=True # multi-parton interactions (underlying event; `ttbar`, `qcd`)
     isr:bool=True # initial-state radiation (`ttbar`, `qcd`)
@@ -66,6 +68,8 @@ def check_config(
         if m0 <= mmin: bad(f'top mass {m0} GeV is below m_W + m_b: t → W b is impossible', 'mass_range', f'masses > {mmin:.2f} GeV')
         if m1 < m0: bad(f'empty mass range {cfg.mass_range}', 'mass_range', 'min <= max')
         if not 0 < p0 <= p1: bad(f'bad pT range {cfg.pt_range}', 'pt_range', '0 < min <= max')
+        if cfg.gun_pt not in ('contained', 'flat'): bad(f'unknown gun pT mode {cfg.gun_pt!r}', 'gun_pt', "'contained' or 'flat'")
+        if not 0 < cfg.pt_over_m[0] <= cfg.pt_over_m[1]: bad(f'bad pT/m range {cfg.pt_over_m}', 'pt_over_m', '0 < min <= max')
         if not 0 <= cfg.gun_eta_max <= 2.5: bad(f'bad η range {cfg.gun_eta_max}', 'gun_eta_max', '0 <= |η| <= 2.5')
     if cfg.pt_hat_min < 0: bad(f'negative p̂T threshold {cfg.pt_hat_min}', 'pt_hat_min', '>= 0')
     if cfg.pileup < 0: bad(f'negative pile-up {cfg.pileup}', 'pileup', 'μ >= 0')
@@ -118,16 +122,26 @@ def make_pythia(
 
 # %% ../nbs/01_simulation.ipynb #900efb1e
 def gun_kinematics(
-    cfg:SimConfig, # settings with `mass_range`, `pt_range`, `gun_eta_max`
+    cfg:SimConfig, # settings with `mass_range`, `pt_range`, `gun_pt`, `pt_over_m`, `gun_eta_max`
     n:int, # number of gun events
     rng:np.random.Generator, # random generator
 )->dict:
-    "Flat (m, pT) per event and (η, φ) per top for `n` top-gun events"
+    "Flat m, pT (flat, or flat in pT/m above `pt_range[0]`) per event and (η, φ) per top for `n` top-gun events"
     m = rng.uniform(*cfg.mass_range, n) if cfg.mass_range[1] > cfg.mass_range[0] else np.full(n, float(cfg.mass_range[0]))
-    pt = rng.uniform(*cfg.pt_range, n)
+    if cfg.gun_pt == 'flat': pt = rng.uniform(*cfg.pt_range, n)
+    else:
+        lo = np.maximum(cfg.pt_over_m[0]*m, cfg.pt_range[0])            # the jet threshold stays reachable at low mass
+        pt = lo + rng.uniform(0, 1, n)*(cfg.pt_over_m[1] - cfg.pt_over_m[0])*m
     eta = rng.uniform(-cfg.gun_eta_max, cfg.gun_eta_max, (n, 2))
     phi = rng.uniform(-np.pi, np.pi, n)
     return dict(m=m, pt=pt, eta=eta, phi=np.stack([phi, phi+np.pi], 1))
+
+
+# %% ../nbs/01_simulation.ipynb #27acb72b
+def ml4sci_topgun(**kwargs)->SimConfig:
+    "The ML4SCI Top Gun's generated ranges: m flat in 85.5–500 GeV, pT flat in 400–1000 GeV (ML4SCI/E2E; datasets.md)"
+    return SimConfig('topgun', mass_range=(85.5, 500.), pt_range=(400., 1000.), gun_pt='flat', **kwargs)
+
 
 # %% ../nbs/01_simulation.ipynb #c28f53bb
 def _charge_table(pythia, ids:np.ndarray)->np.ndarray:

@@ -50,7 +50,7 @@ def test_qcd_msd_far_below_mt():
 
 
 def test_topgun_generated_mass_and_pt_are_flat():
-    cfg = SimConfig('topgun')
+    cfg = SimConfig('topgun', gun_pt='flat')
     k = gun_kinematics(cfg, 20_000, np.random.default_rng(1))
     assert ks_uniform(k['m'], *cfg.mass_range)[1] > 0.01
     assert ks_uniform(k['pt'], *cfg.pt_range)[1] > 0.01
@@ -61,6 +61,18 @@ def test_topgun_generated_mass_and_pt_are_flat():
     assert ks_uniform(tops['pt_gen'][::2], *cfg.pt_range)[1] > 0.01
     # the flatness test has power: a peaked spectrum fails it
     assert ks_uniform(np.clip(np.random.default_rng(0).normal(250, 60, 600), 85.5, 500), *cfg.mass_range)[1] < 1e-4
+
+
+def test_default_topgun_is_flat_in_pt_over_m_above_the_jet_threshold():
+    "Default gun: pT/m flat in 3-6 where 3m > 400 GeV; below, pT flat in [400, 400 + 3m]; jets mostly contained"
+    cfg = SimConfig('topgun')
+    k = gun_kinematics(cfg, 20_000, np.random.default_rng(2))
+    heavy = 3*k['m'] > cfg.pt_range[0]
+    assert ks_uniform((k['pt']/k['m'])[heavy], *cfg.pt_over_m)[1] > 0.01
+    light = ~heavy
+    assert ks_uniform(((k['pt'] - cfg.pt_range[0])/(3*k['m']))[light], 0, 1)[1] > 0.01
+    with pytest.raises(E2EDataError, match='gun_pt'): check_config(SimConfig(gun_pt='wide'))
+    with pytest.raises(E2EDataError, match='pt_over_m'): check_config(SimConfig(pt_over_m=(6., 3.)))
 
 
 def test_ttbar_mass_window_is_flat():
