@@ -27,8 +27,7 @@ torch.set_num_threads(1)
 from e2e_nb import export as ex
 from e2e_nb.core import PACKAGE_DIR
 from e2e_nb.data import open_jets, sample_file
-
-CHANNELS = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
+from e2e_nb.schema import CHANNELS
 
 
 def load_model(run, name, crop, pool):

@@ -14,11 +14,11 @@ the sparsity of real jets), each copy flipped/rolled so the compressor sees dist
 """
 import argparse, os, sys, tempfile, threading, time
 from pathlib import Path
-import numpy as np, h5py, psutil, torch
+import numpy as np, psutil, torch
 from torch import nn
-from e2e_nb.data import open_jets, write_synthetic_e2e, CHANNELS_8
+from e2e_nb.data import open_jets, write_synthetic_e2e
 from e2e_nb.loader import JetDataset
-from e2e_nb.generate import COMPRESSION_LEVEL, compress_images
+from e2e_nb.schema import SCALARS, COMPRESSION_LEVEL, JetWriter, compress_images, root_attrs
 
 
 def template(n=64):
@@ -31,21 +31,17 @@ def template(n=64):
 
 
 def write_big(src, dest, n, block=64):
-    "Write `n` jets in the e2e_nb schema, deflated as `e2e_nb.generate` writes them (`compress_images`), one jet per chunk, in blocks (flat writer memory)"
+    "Write `n` jets with `e2e_nb.schema.JetWriter`, deflated as the generator does, in blocks (flat writer memory)"
     with open_jets(src) as jf:
-        X0 = jf.read_images(); keys = [k for k in jf.raw_scalar_keys]; S0 = jf.read_scalars(keys)
+        X0 = jf.read_images(); S0 = jf.read_scalars(list(SCALARS))
     rng = np.random.default_rng(0)
-    with h5py.File(dest, 'w') as f:
-        ds = f.create_dataset('X_jet', (n, 8, 125, 125), np.float32, chunks=(1, 8, 125, 125), compression='gzip',
-                               compression_opts=COMPRESSION_LEVEL)
+    with JetWriter(dest, root_attrs({'benchmark': 'loader', 'template': str(src)}, 0)) as w:
         for lo in range(0, n, block):
             k = min(block, n - lo); i = np.arange(lo, lo + k) % len(X0)
             x = X0[i]
             x = np.where(rng.random((k, 1, 1, 1)) < .5, x[..., ::-1, :], x)
-            for j,b in enumerate(compress_images(np.roll(x, rng.integers(-3, 4), axis=-1))): ds.id.write_direct_chunk((lo + j, 0, 0, 0), b)
-        for key, v in S0.items(): f[key] = np.resize(v, n)
-        f['event'][:] = np.arange(n)
-        f.attrs.update(schema_version=1, channels=CHANNELS_8, process_codes='{"ttbar": 0, "topgun": 1, "qcd": 2}')
+            w.append(dict({key: v[i] for key, v in S0.items()}, event=np.arange(lo, lo + k),
+                          X_jet_gz=compress_images(np.roll(x, rng.integers(-3, 4), axis=-1))))
     return Path(dest)
 
 

@@ -11,15 +11,17 @@ import h5py
 from zlib_ng import zlib_ng
 from fastcore.script import call_parse, Param, store_true
 from .core import E2EDataError, get_logger, dashed_cli
+from .schema import (CHANNELS, IMG_SIZE, SCALARS, PROCESS_CODES, SCHEMA_VERSION, REQUIRED_ATTRS, COMPRESSION_LEVEL,
+                           JetWriter, compress_images, root_attrs)
 
 # %% auto #0
-__all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'PROCESS_CODES',
-           'NAN_OK', 'FORMATS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks', 'inflate_chunks',
-           'H5JetFile', 'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e', 'sample_file',
-           'write_ml4sci', 'inspect_file', 'format_inspection', 'e2e_inspect']
+__all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'NAN_OK',
+           'FORMATS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks', 'inflate_chunks', 'H5JetFile',
+           'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e', 'sample_file', 'write_ml4sci',
+           'inspect_file', 'format_inspection', 'e2e_inspect']
 
 # %% ../nbs/07_data.ipynb #7a835ed8
-CHANNELS_8 = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
+CHANNELS_8 = CHANNELS # the schema's 8 channels (Top Gun order), the ML4SCI mass-regression files' too
 CHANNELS_QG = ['track_pt', 'ecal', 'hcal']
 CHANNELS_EGAMMA = ['energy', 'time']
 ENERGY_CHANNELS = {'track_pt', 'ecal', 'hcal', 'energy', 'bpix1', 'bpix2', 'bpix3'} # must be >= 0
@@ -54,10 +56,7 @@ def channel_map(
     return idx
 
 # %% ../nbs/07_data.ipynb #bb202636
-E2E_SCALARS = {'m_gen': 'float32', 'pt_gen': 'float32', 'm_jet': 'float32', 'm_sd': 'float32', 'pt': 'float32',
-               'eta': 'float32', 'phi': 'float32', 'm_jet_gen': 'float32', 'm_sd_gen': 'float32', 'ieta': 'int32',
-               'iphi': 'int32', 'contained': 'uint8', 'process': 'int8', 'event': 'int64'}
-PROCESS_CODES = {'ttbar': 0, 'topgun': 1, 'qcd': 2}
+E2E_SCALARS = {k: np.dtype(dt).name for k,dt in SCALARS.items()} # the schema's per-jet scalars: dtype names
 NAN_OK = {'m_gen', 'pt_gen', 'm_jet_gen', 'm_sd_gen'} # NaN is legal here (QCD jets have no top quark)
 
 # %% ../nbs/07_data.ipynb #599c41aa
@@ -358,13 +357,15 @@ def structure_problems(self:H5JetFile)->list:
     C, H, W = self.image_shape
     if self.format == 'e2e_nb':
         if self.X.dtype != np.float32: E(f'dtype {self.X.dtype}', self.image_key, 'float32')
-        if (C, H, W) != (8, 125, 125): E(f'image shape {self.X.shape}', self.image_key, '(N, 8, 125, 125)')
+        if (C, H, W) != (len(CHANNELS), IMG_SIZE, IMG_SIZE):
+            E(f'image shape {self.X.shape}', self.image_key, f'(N, {len(CHANNELS)}, {IMG_SIZE}, {IMG_SIZE})')
         for k, dt in E2E_SCALARS.items():
             if k not in h5: E('missing scalar dataset', k, f'{dt} array of length {n}')
         a = h5.attrs
-        for k in ('schema_version', 'channels', 'process_codes'):
-            if k not in a: E('missing root attribute', k, 'e2e_nb schema v1 attributes')
-        if 'schema_version' in a and int(a['schema_version']) != 1: E(f"schema_version {a['schema_version']}", 'schema_version', '1')
+        for k in REQUIRED_ATTRS:
+            if k not in a: E('missing root attribute', k, f'e2e_nb schema v{SCHEMA_VERSION} attributes')
+        if 'schema_version' in a and int(a['schema_version']) != SCHEMA_VERSION:
+            E(f"schema_version {a['schema_version']}", 'schema_version', str(SCHEMA_VERSION))
         if 'channels' in a and len(a['channels']) != C: E(f"{len(a['channels'])} channel names for {C} channels", 'channels', f'{C} names')
     elif self.format == 'ml4sci_egamma':
         if (H, W, C) != (32, 32, 2): E(f'image shape {self.X.shape}', self.image_key, '(N, 32, 32, 2)')
@@ -456,10 +457,12 @@ def write_synthetic_e2e(
     seed:int=0, # random seed
     process:str='topgun', # 'ttbar', 'topgun' or 'qcd'
     jets_per_event:int=1, # jets sharing one `event` number
-    compression:str|None='gzip', # HDF5 filter for `X_jet`
+    compression:str|None='gzip', # 'gzip' (the generator's images) or None (uncompressed images)
 )->Path:
-    "Write a small synthetic file in the e2e_nb HDF5 schema v1 (for tests, examples and benchmarks; not physics)"
+    "Write a small synthetic e2e_nb file with `JetWriter` (for tests, examples and benchmarks; not physics)"
     from e2e_nb.core import atomic_path
+    if compression not in ('gzip', None): raise ValueError(f"compression {compression!r}: 'gzip' or None")
+    level = COMPRESSION_LEVEL if compression else None
     rng = np.random.default_rng(seed)
     n = n_jets
     X = np.zeros((n, 8, 125, 125), np.float32)
@@ -483,15 +486,9 @@ def write_synthetic_e2e(
     sc['ieta'] = rng.integers(0, 170, n).astype(np.int32); sc['iphi'] = rng.integers(0, 360, n).astype(np.int32)
     sc['contained'] = (rng.random(n) < .5).astype(np.uint8); sc['process'] = np.full(n, code, np.int8)
     sc['event'] = (np.arange(n) // jets_per_event + seed * 100_000).astype(np.int64)
-    with atomic_path(path) as tmp:
-        with h5py.File(tmp, 'w') as f:
-            f.create_dataset('X_jet', data=X, chunks=(1, 8, 125, 125), compression=compression,
-                             compression_opts=2 if compression == 'gzip' else None)  # the generator's layout (HDF5's zlib deflates here)
-            for k, v in sc.items(): f.create_dataset(k, data=v)
-            f.attrs.update(schema_version=1, channels=CHANNELS_8, seed=seed, e2e_nb_version='synthetic',
-                           process_codes=json.dumps(PROCESS_CODES), generator_settings=json.dumps({'synthetic': True}),
-                           units=json.dumps({'track_pt': 'GeV', 'track_d0': 'cm', 'track_dz': 'cm', 'ecal': 'GeV', 'hcal': 'GeV',
-                                             'bpix1': 'hits', 'bpix2': 'hits', 'bpix3': 'hits', 'm_gen': 'GeV', 'pt': 'GeV'}))
+    images = dict(X_jet=X) if level is None else dict(X_jet_gz=compress_images(X, level)) # as the generator does
+    attrs = root_attrs({'synthetic': True}, seed, version='synthetic')
+    with atomic_path(path) as tmp, JetWriter(tmp, attrs, level) as w: w.append(dict(images, **sc))
     return Path(path)
 
 # %% ../nbs/07_data.ipynb #80df22b2

@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from fastcore.script import call_parse, store_true
 from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
+from .schema import IMG_SIZE
 
 # %% auto #0
 __all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'simplify_onnx', 'speedup_onnx', 'export_onnx', 'onnx_session',
@@ -21,7 +22,7 @@ __all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'simplify_onnx', 'speedu
 # %% ../nbs/14_export.ipynb #f5bc88dc
 ONNX_OPSET = 18 # opset of the exported graph: runs in ONNX Runtime >= 1.14 (CMSSW_13_X and later)
 ONNX_IR_VERSION = 8 # IR version that goes with opset 18 (ONNX Runtime 1.17 reads IR <= 9)
-RAW_SIZE = 125 # side of RecoE2E's jet frames in pixels: the exported graph takes raw frames and crops/pools itself
+RAW_SIZE = IMG_SIZE # side of RecoE2E's jet frames in pixels: the exported graph takes raw frames and crops/pools itself
 
 # %% ../nbs/14_export.ipynb #b6589500
 def _graph_index(g)->tuple:

@@ -10,75 +10,21 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
-import h5py
-from zlib_ng import zlib_ng
 from fastcore.script import call_parse, Param, store_true
 import e2e_nb
 from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
-from .simulation import SimConfig, EventSource, PROCESS_CODES, check_config
+from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
+from .simulation import SimConfig, EventSource, check_config
 from .detector import DetectorConfig, detector_response
-from .jets import make_jets, check_image_seed, CHANNELS, UNITS, IMG_SIZE, JET_PT_MIN, JET_ETA_MAX
+from .jets import make_jets, check_image_seed, JET_PT_MIN, JET_ETA_MAX
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'SCALARS', 'DEFAULT_EVENTS_PER_CHUNK', 'SIM_REVISION', 'COMPRESSION_LEVEL', 'compress_images',
-           'JetWriter', 'file_attrs', 'chunk_seed', 'simulate_chunk', 'parse_shard', 'simulate', 'e2e_simulate',
-           'demo_file']
+__all__ = ['DEFAULT_EVENTS_PER_CHUNK', 'SIM_REVISION', 'file_attrs', 'chunk_seed', 'simulate_chunk', 'parse_shard', 'simulate',
+           'e2e_simulate', 'demo_file']
 
 # %% ../nbs/04_generate.ipynb #5120ab4a
-SCHEMA_VERSION = 1
-SCALARS = {'m_gen': np.float32, 'pt_gen': np.float32, 'm_jet': np.float32, 'm_sd': np.float32, 'pt': np.float32,
-           'eta': np.float32, 'phi': np.float32, 'm_jet_gen': np.float32, 'm_sd_gen': np.float32, 'ieta': np.int32,
-           'iphi': np.int32, 'contained': np.uint8, 'process': np.int8, 'event': np.int64}
 DEFAULT_EVENTS_PER_CHUNK = {'ttbar': 40, 'topgun': 64, 'qcd': 40}
 SIM_REVISION = 1 # bump when the simulation's output changes without a settings change (renews demo caches)
-
-# %% ../nbs/04_generate.ipynb #492e4b04
-COMPRESSION_LEVEL = 2 # deflate level of the images (zlib-ng's; see the table above)
-
-def compress_images(
-    X:np.ndarray, # images (n, C, H, W) float32
-    level:int=COMPRESSION_LEVEL, # gzip (deflate) level
-)->list:
-    "Each image as the bytes of an HDF5 chunk with the gzip filter (a zlib stream, deflated by zlib-ng), ready for `write_direct_chunk`"
-    X = np.ascontiguousarray(X, np.float32)
-    return [zlib_ng.compress(x, level) for x in X]
-
-# %% ../nbs/04_generate.ipynb #a8eeaa3f
-class JetWriter:
-    "Append-only writer of the e2e_nb HDF5 jet schema; use as a context manager on a (temporary) path"
-    def __init__(self,
-                 path, # file to create
-                 attrs:dict, # root attributes
-                 compression_level:int=COMPRESSION_LEVEL, # gzip level of `X_jet`
-                ):
-        self.path, self.attrs, self.level, self.n = Path(path), attrs, compression_level, 0
-
-    def __enter__(self):
-        self.f = h5py.File(self.path, 'w', track_order=True)
-        S, C = IMG_SIZE, len(CHANNELS)
-        self.f.create_dataset('X_jet', (0, C, S, S), np.float32, maxshape=(None, C, S, S), chunks=(1, C, S, S),
-                              compression='gzip', compression_opts=self.level, shuffle=False, track_times=False)
-        for k,dt in SCALARS.items():
-            self.f.create_dataset(k, (0,), dt, maxshape=(None,), chunks=(4096,), compression='gzip', shuffle=True,
-                                  track_times=False)
-        for k,v in self.attrs.items(): self.f.attrs[k] = v
-        return self
-
-    def append(self,
-               batch:dict, # per-jet arrays (`X_jet` and the scalars)
-              ):
-        "Append the jets of `batch` (images as `X_jet`, or already compressed as `X_jet_gz` from `compress_images`)"
-        n = len(batch['pt'])
-        if n == 0: return
-        d = self.f['X_jet']; d.resize(self.n + n, axis=0)
-        if 'X_jet_gz' in batch:   # one HDF5 chunk per jet, deflated by the worker: stored as they are
-            for i,b in enumerate(batch['X_jet_gz'][:n]): d.id.write_direct_chunk((self.n + i, 0, 0, 0), b)
-        else: d[self.n:] = batch['X_jet']
-        for k in SCALARS:
-            d = self.f[k]; d.resize(self.n + n, axis=0); d[self.n:] = batch[k]
-        self.n += n
-
-    def __exit__(self, *exc): self.f.close()
 
 # %% ../nbs/04_generate.ipynb #9075ff25
 def file_attrs(
@@ -87,11 +33,8 @@ def file_attrs(
     seed:int, # sample seed
     extra:dict|None=None, # more generator settings (selection, shard, ...)
 )->dict:
-    "Root attributes of a sample file"
-    gs = dict(simulation=asdict(sim), detector=asdict(det), **(extra or {}))
-    return dict(schema_version=SCHEMA_VERSION, channels=list(CHANNELS), units=json.dumps(UNITS),
-                generator_settings=json.dumps(gs), seed=int(seed), e2e_nb_version=e2e_nb.__version__,
-                process_codes=json.dumps(PROCESS_CODES))
+    "Root attributes of a sample file (`root_attrs`), its generator settings made of `sim`, `det` and `extra`"
+    return root_attrs(dict(simulation=asdict(sim), detector=asdict(det), **(extra or {})), seed)
 
 # %% ../nbs/04_generate.ipynb #1237ed7c
 _SOURCES = {}

@@ -11,14 +11,13 @@ import fastjet
 from fastjet._swig import ClusterSequence as _SwigCS
 from fastjet._swig._fastjet_swig import new_PseudoJet as _new_pj
 from .core import E2EDataError
-from .simulation import PROCESS_CODES
+from .schema import CHANNELS, UNITS, IMG_SIZE, PROCESS_CODES
 from .detector import (DetectorConfig, D_ETA, D_PHI, N_PHI, N_ETA, EB_OFFSET, HCAL_TOWER,
                              eta_to_ieta, phi_to_iphi, noise_hits)
 
 # %% auto #0
-__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMG_SIZE', 'CHANNELS', 'UNITS', 'IMAGE_SEEDS', 'SEED_SEARCH', 'SEED_IETA_MAX',
-           'softdrop_mass', 'cluster_jets', 'delta_r', 'match_tops', 'check_image_seed', 'jet_seeds', 'jet_images',
-           'make_jets', 'mass_peak']
+__all__ = ['JET_R', 'JET_PT_MIN', 'JET_ETA_MAX', 'IMAGE_SEEDS', 'SEED_SEARCH', 'SEED_IETA_MAX', 'softdrop_mass', 'cluster_jets',
+           'delta_r', 'match_tops', 'check_image_seed', 'jet_seeds', 'jet_images', 'make_jets', 'mass_peak']
 
 # %% ../nbs/03_jets.ipynb #62df98e3
 def _swallow_fastjet_banner():
@@ -35,12 +34,6 @@ _swallow_fastjet_banner()
 JET_R = 0.8 # anti-kT distance parameter
 JET_PT_MIN = 400. # default jet selection: pT (GeV)
 JET_ETA_MAX = 1.37 # default jet selection: |η|
-IMG_SIZE = 125 # image side in crystals
-CHANNELS = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3'] # Top Gun channel order
-UNITS = {'track_pt': 'GeV', 'track_d0': 'cm', 'track_dz': 'cm', 'ecal': 'GeV', 'hcal': 'GeV (tower/25)',
-         'bpix1': 'hits', 'bpix2': 'hits', 'bpix3': 'hits', 'm_gen': 'GeV', 'pt_gen': 'GeV', 'm_jet': 'GeV',
-         'm_sd': 'GeV', 'pt': 'GeV', 'eta': '', 'phi': 'rad', 'm_jet_gen': 'GeV', 'm_sd_gen': 'GeV',
-         'ieta': 'EB crystal index', 'iphi': 'crystal index', 'contained': 'bool', 'process': 'code', 'event': ''}
 
 # %% ../nbs/03_jets.ipynb #cc6b2a44
 def _take_jets(

@@ -10,14 +10,14 @@ import numpy as np
 import awkward as ak
 from fastcore.basics import patch
 from .core import E2EDataError, get_logger
+from .schema import PROCESS_CODES
 
 # %% auto #0
-__all__ = ['PROCESS_CODES', 'M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'long_lived',
-           'pythia_settings', 'make_pythia', 'gun_kinematics', 'ml4sci_topgun', 'flatten_batch', 'next_batch',
-           'is_b_hadron', 'b_ancestry', 'truth_tops', 'concat_events', 'EventSource', 'ks_uniform']
+__all__ = ['M_W', 'M_B', 'M_TOP', 'MM_TO_CM', 'SimConfig', 'min_top_mass', 'check_config', 'long_lived', 'pythia_settings',
+           'make_pythia', 'gun_kinematics', 'ml4sci_topgun', 'flatten_batch', 'next_batch', 'is_b_hadron', 'b_ancestry',
+           'truth_tops', 'concat_events', 'EventSource', 'ks_uniform']
 
 # %% ../nbs/01_simulation.ipynb #3ec272fd
-PROCESS_CODES = {'ttbar': 0, 'topgun': 1, 'qcd': 2}
 M_W, M_B, M_TOP = 80.385, 4.8, 172.5 # Pythia 8.3's default `24:m0`, `5:m0` and `6:m0` (GeV)
 MM_TO_CM = 0.1 # Pythia's vertices are in mm; e2e_nb uses cm like CMSSW
 

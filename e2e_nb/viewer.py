@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 from .core import E2EDataError
+from .schema import CHANNELS, CHANNEL_LABELS, CHANNEL_UNITS
 from .data import open_jets
 
 # %% auto #0
@@ -22,9 +23,7 @@ __all__ = ['CHANNEL_INFO', 'SIGNED_CHANNELS', 'VIEWER_CSS', 'VIEWER_SCALARS', 'c
            'plot_jet_grid', 'image_png', 'colorbar_html', 'jet_viewer', 'pick_jets', 'read_jets', 'jet_viewer_file']
 
 # %% ../nbs/05_viewer.ipynb #0154f57b
-CHANNEL_INFO = {'track_pt': ('track pT', 'GeV'), 'track_d0': ('track d0', 'cm'), 'track_dz': ('track dz', 'cm'),
-                'ecal': ('ECAL energy', 'GeV'), 'hcal': ('HCAL energy', 'GeV'),
-                'bpix1': ('BPIX1 hits', 'hits'), 'bpix2': ('BPIX2 hits', 'hits'), 'bpix3': ('BPIX3 hits', 'hits')}
+CHANNEL_INFO = {c: (CHANNEL_LABELS[c], CHANNEL_UNITS[c].split(' (')[0]) for c in CHANNELS} # label, unit
 SIGNED_CHANNELS = ('track_d0', 'track_dz')
 
 # %% ../nbs/05_viewer.ipynb #aae9cff6

@@ -5,7 +5,8 @@ import numpy as np, h5py, pytest
 import pyarrow as pa, pyarrow.parquet as pq
 from e2e_nb.core import E2EDataError
 from e2e_nb.data import (open_jets, validate_file, write_synthetic_e2e, write_ml4sci, channel_map, inspect_file,
-                         CHANNELS_8, CHANNELS_QG, CHANNELS_EGAMMA, H5JetFile, ParquetJetFile)
+                         CHANNELS_QG, CHANNELS_EGAMMA, H5JetFile, ParquetJetFile)
+from e2e_nb.schema import CHANNELS, compress_images
 
 N = 24
 
@@ -38,7 +39,7 @@ def _one(p, *contains, **kw):
 
 def test_e2e_nb_reader(good):
     with open_jets(good) as jf:
-        assert isinstance(jf, H5JetFile) and jf.format == 'e2e_nb' and len(jf) == N and jf.channels == CHANNELS_8
+        assert isinstance(jf, H5JetFile) and jf.format == 'e2e_nb' and len(jf) == N and jf.channels == CHANNELS
         with h5py.File(good) as f: X, m, proc = f['X_jet'][:], f['m_gen'][:], f['process'][:]
         np.testing.assert_array_equal(jf.read_images(), X)
         np.testing.assert_array_equal(jf.read_images(slice(2, 7)), X[2:7])
@@ -56,7 +57,7 @@ def test_ml4sci_h5_reader(good, tmp_path):
     p = write_ml4sci(good, tmp_path/'x.h5', 'ml4sci_h5', n_jets=10)
     with h5py.File(p) as f: assert f['X_jets'].shape == (10, 125, 125, 8)
     with open_jets(p) as jf, open_jets(good) as ref:
-        assert jf.format == 'ml4sci_h5' and jf.channels == CHANNELS_8
+        assert jf.format == 'ml4sci_h5' and jf.channels == CHANNELS
         np.testing.assert_array_equal(jf.read_images([1, 4]), ref.read_images([1, 4]))
         np.testing.assert_array_equal(jf.read_scalars('m_gen', [1, 4])['m_gen'], ref.read_scalars('m_gen', [1, 4])['m_gen'])
         np.testing.assert_array_equal(jf.read_scalars('m0')['m0'], jf.read_scalars('m_gen')['m_gen'])  # raw name works too
@@ -88,7 +89,7 @@ def test_topgun_parquet_reader(good, tmp_path, mass_key):
     p = write_ml4sci(good, tmp_path/'top_gun_opendata_0.parquet', 'parquet_topgun', n_jets=20, row_group_size=6, mass_key=mass_key)
     assert pq.ParquetFile(p).metadata.num_row_groups == 4
     with open_jets(p) as jf, open_jets(good) as ref:
-        assert isinstance(jf, ParquetJetFile) and jf.format == 'parquet_topgun' and len(jf) == 20 and jf.channels == CHANNELS_8
+        assert isinstance(jf, ParquetJetFile) and jf.format == 'parquet_topgun' and len(jf) == 20 and jf.channels == CHANNELS
         for idx in (slice(0, 20), np.array([0, 5, 6, 19]), slice(4, 14)):
             np.testing.assert_array_equal(jf.read_images(idx), ref.read_images(idx))
         np.testing.assert_allclose(jf.read_scalars('m_gen', [2, 17])['m_gen'], ref.read_scalars('m_gen', [2, 17])['m_gen'])
@@ -121,7 +122,7 @@ def test_format_sniffing_and_forcing(good, tmp_path):
     with pytest.raises(E2EDataError, match='does not exist'): open_jets(tmp_path/'missing.h5')
 
 def test_channel_map():
-    assert channel_map(CHANNELS_8, ['BPIX3', 'd0']) == [7, 1]
+    assert channel_map(CHANNELS, ['BPIX3', 'd0']) == [7, 1]
     assert channel_map(CHANNELS_QG) == [0, 1, 2]
     with pytest.raises(E2EDataError, match=r"channel 'bpix1'.*f\.parquet"): channel_map(CHANNELS_QG, ['bpix1'], file='f.parquet')
 
@@ -321,7 +322,6 @@ def test_cli_good_and_bad(good, copy, tmp_path):
 
 def test_direct_chunk_reads_match_hdf5(good, tmp_path):
     "The zlib-ng fast path gives HDF5's images for the generator's chunks, a file with an unwritten (fill-value) chunk and a shuffled file"
-    from e2e_nb.generate import compress_images
     with h5py.File(good) as f: X = f['X_jet'][:]
     p = tmp_path/'direct.h5'
     with h5py.File(p, 'w') as f:

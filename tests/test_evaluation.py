@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 from e2e_nb.core import E2EDataError
 from e2e_nb.data import write_synthetic_e2e, open_jets
 from e2e_nb.loader import split_indices
+from e2e_nb.schema import CHANNELS
 from e2e_nb import evaluation as ev
 
 N = 160 # jets per test file: small, the CLI test predicts all of them
@@ -91,7 +92,7 @@ def files(tmp_path_factory):
 
 def _config(files, **kw):
     return dict(model='standin', model_kwargs={}, in_channels=8, img_size=125, targets=['m_gen'], scalars=[],
-                channels=['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3'],
+                channels=CHANNELS,
                 task='regression', heteroscedastic=False, preprocessing={}, data=[str(files['train'])],
                 split=dict(seed=0, fractions=[0.6, 0.2, 0.2], stratify='m_gen', group='event'), **kw)
 

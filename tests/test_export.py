@@ -1,15 +1,14 @@
 "Export of a model / run for CMSSW: ONNX file properties, parity.json, Triton repository, CMSSW package, CLI, bad inputs"
-import json, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 import numpy as np, pytest, torch
 from torch import nn
 import onnx
-from e2e_nb.core import E2EDataError
+from e2e_nb.core import E2EDataError, PACKAGE_DIR
 from e2e_nb.data import sample_file, open_jets
 from e2e_nb.models import create_model
+from e2e_nb.schema import CHANNELS, IMG_SIZE
 from e2e_nb import export as ex
-
-CHANNELS = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
 
 
 class Deployable(nn.Module):
@@ -103,6 +102,18 @@ def test_export_model(tmp_path, jets, n_scalars, het):
     np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_outputs.bin', '<f4').reshape(2, -1), y[:2])
     np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_images.bin', '<f4').reshape(2, 8, 125, 125), x[:2])
     assert (pkg/'data/reference_scalars.bin').exists() == bool(n_scalars)
+
+
+
+def test_shipped_cmssw_defaults_match_the_schema():
+    "The static default cfi and MassRegressionProducer's default parameters list the schema's channels and frame size"
+    pkg = PACKAGE_DIR/'cmssw/RecoE2E/MassRegression'
+    cfi = (pkg/'python/massRegression_cfi.py').read_text()
+    assert re.findall(r"'([^']*)'", re.search(r"\bchannels = cms\.vstring\(([^)]*)\)", cfi)[1]) == CHANNELS
+    assert f'height = cms.uint32({IMG_SIZE})' in cfi and f'width = cms.uint32({IMG_SIZE})' in cfi
+    cc = (pkg/'plugins/MassRegressionProducer.cc').read_text()
+    assert re.findall(r'"([^"]*)"', re.search(r'"channels",\s*\{([^}]*)\}', cc)[1]) == CHANNELS
+    assert f'"height", {IMG_SIZE})' in cc and f'"width", {IMG_SIZE})' in cc
 
 
 def test_export_model_bad_inputs(tmp_path, jets):

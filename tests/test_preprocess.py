@@ -4,7 +4,8 @@ import numpy as np, pytest, torch
 from hypothesis import given, settings, strategies as st, HealthCheck
 from hypothesis.extra.numpy import arrays
 from e2e_nb.core import E2EDataError
-from e2e_nb.data import CHANNELS_8, write_synthetic_e2e
+from e2e_nb.data import write_synthetic_e2e
+from e2e_nb.schema import CHANNELS
 from e2e_nb.loader import JetDataset, split_indices
 from e2e_nb.preprocess import Preprocessor, Augment, crop_slice
 
@@ -26,7 +27,7 @@ def _batch(rng, B=6, C=8, H=33, W=33, spread=True):
        H=st.integers(3, 20), W=st.integers(3, 20))
 def test_flips_preserve_total_energy(seed, p_eta, p_phi, p_rot, H, W):
     x = _batch(np.random.default_rng(seed), B=5, H=H, W=W)
-    aug = Augment(CHANNELS_8, p_eta, p_phi, p_rot).train()
+    aug = Augment(CHANNELS, p_eta, p_phi, p_rot).train()
     xa = aug(x, generator=torch.Generator().manual_seed(seed))
     torch.testing.assert_close(xa[:, ENERGY].sum((2, 3)), x[:, ENERGY].sum((2, 3)), rtol=1e-5, atol=1e-4)
     # every channel's multiset of |values| is preserved; d0/dz only change sign
@@ -37,13 +38,13 @@ def test_flips_preserve_total_energy(seed, p_eta, p_phi, p_rot, H, W):
 @given(seed=st.integers(0, 2**31))
 def test_flip_signs_follow_the_physics(seed):
     x = _batch(np.random.default_rng(seed), B=2, H=9, W=9)
-    eta = Augment(CHANNELS_8, 1., 0., 0.).train()(x); phi = Augment(CHANNELS_8, 0., 1., 0.).train()(x)
-    rot = Augment(CHANNELS_8, 0., 0., 1.).train()(x)
+    eta = Augment(CHANNELS, 1., 0., 0.).train()(x); phi = Augment(CHANNELS, 0., 1., 0.).train()(x)
+    rot = Augment(CHANNELS, 0., 0., 1.).train()(x)
     torch.testing.assert_close(eta[:, 2], -x[:, 2].flip(-2)); torch.testing.assert_close(eta[:, 1], x[:, 1].flip(-2))  # dz flips
     torch.testing.assert_close(phi[:, 1], -x[:, 1].flip(-1)); torch.testing.assert_close(phi[:, 2], x[:, 2].flip(-1))  # d0 flips
     torch.testing.assert_close(rot[:, [0, 3]], x[:, [0, 3]].flip(-1).flip(-2)); torch.testing.assert_close(rot[:, 1:3], -x[:, 1:3].flip(-1).flip(-2))
-    torch.testing.assert_close(Augment(CHANNELS_8, 1., 1., 1.).train()(x), x)  # η, φ flip and a rotation cancel
-    assert Augment(CHANNELS_8, 1., 1., 1.).eval()(x) is x
+    torch.testing.assert_close(Augment(CHANNELS, 1., 1., 1.).train()(x), x)  # η, φ flip and a rotation cancel
+    assert Augment(CHANNELS, 1., 1., 1.).eval()(x) is x
 
 @HYP
 @given(y=arrays(np.float64, st.tuples(st.integers(2, 40), st.integers(1, 3)), elements=st.floats(-1e4, 1e4, allow_nan=False)),
@@ -75,7 +76,7 @@ def test_crops_keep_the_centre(H, W, crop, seed):
 @given(pool=st.integers(1, 6), seed=st.integers(0, 1000))
 def test_sum_pool_preserves_energy(pool, seed):
     x = _batch(np.random.default_rng(seed), B=2, H=30, W=30)
-    p = Preprocessor(CHANNELS_8, scaling='none', pool=pool, targets=())
+    p = Preprocessor(CHANNELS, scaling='none', pool=pool, targets=())
     z = p(x)
     k = 30 // pool * pool  # a remainder that does not fill a pool window is dropped (as in avg_pool2d)
     assert z.shape[-1] == 30 // pool
@@ -88,22 +89,22 @@ def test_scaling_robust_to_channel_spread():
     rng = np.random.default_rng(0)
     x = _batch(rng, B=64, H=25, W=25); x[:, 4] *= 1e-2  # hcal ~ 1000x below ecal
     for sc in ('standard', 'log1p'):
-        p = Preprocessor.fit(x, CHANNELS_8, scaling=sc, targets=(), target_scaling='none')
+        p = Preprocessor.fit(x, CHANNELS, scaling=sc, targets=(), target_scaling='none')
         z = p(x)
         torch.testing.assert_close(z.std((0, 2, 3)), torch.ones(8), rtol=0.02, atol=0.02)
         torch.testing.assert_close(z.mean((0, 2, 3)), torch.zeros(8), rtol=0, atol=1e-4)
-    p = Preprocessor.fit(x, CHANNELS_8, scaling='maxabs', targets=(), target_scaling='none')
+    p = Preprocessor.fit(x, CHANNELS, scaling='maxabs', targets=(), target_scaling='none')
     torch.testing.assert_close(p(x).abs().amax((0, 2, 3)), torch.ones(8))
     assert (p(x)[x == 0] == 0).all()  # max-abs keeps empty pixels empty
 
 def test_per_channel_spec_and_empty_channel():
     x = _batch(np.random.default_rng(1), B=8, H=9, W=9); x[:, 5] = 0
-    p = Preprocessor.fit(x, CHANNELS_8, scaling={'ecal': 'standard', 'track_d0': 'maxabs'}, targets=(), target_scaling='none')
+    p = Preprocessor.fit(x, CHANNELS, scaling={'ecal': 'standard', 'track_d0': 'maxabs'}, targets=(), target_scaling='none')
     assert p.scaling == ['none', 'maxabs', 'none', 'standard', 'none', 'none', 'none', 'none']
     z = p(x); assert torch.isfinite(z).all()
     torch.testing.assert_close(z[:, 0], x[:, 0])  # 'none'
-    with pytest.raises(ValueError, match='unknown scaling'): Preprocessor(CHANNELS_8, scaling='zscore')
-    with pytest.raises(ValueError, match='3 values for 8 channels'): Preprocessor(CHANNELS_8, scaling=['none'] * 3)
+    with pytest.raises(ValueError, match='unknown scaling'): Preprocessor(CHANNELS, scaling='zscore')
+    with pytest.raises(ValueError, match='3 values for 8 channels'): Preprocessor(CHANNELS, scaling=['none'] * 3)
 
 def test_zero_suppression():
     x = torch.tensor([[[[0.01, 0.5], [-0.02, 3.]]]])
@@ -112,7 +113,7 @@ def test_zero_suppression():
 
 def test_fit_checks():
     x = np.zeros((4, 3, 8, 8), np.float32)
-    with pytest.raises(E2EDataError, match='3 channels'): Preprocessor.fit(x, CHANNELS_8, targets=())
+    with pytest.raises(E2EDataError, match='3 channels'): Preprocessor.fit(x, CHANNELS, targets=())
     with pytest.raises(E2EDataError, match='targets needed'): Preprocessor.fit(x, ['a', 'b', 'c'], targets=('m_gen',))
     with pytest.raises(E2EDataError, match='no training jets'): Preprocessor.fit(x[:0], ['a', 'b', 'c'], targets=())
 
@@ -136,19 +137,19 @@ def test_fit_on_training_split_dataset_and_loader(tmp_path):
 
 def test_dict_round_trip_and_state_dict():
     x = _batch(np.random.default_rng(2), B=10, H=20, W=20)
-    p = Preprocessor.fit(x, CHANNELS_8, scaling='log1p', zero_suppress=0.01, crop=12, pool=3, targets=('m_gen', 'pt'),
+    p = Preprocessor.fit(x, CHANNELS, scaling='log1p', zero_suppress=0.01, crop=12, pool=3, targets=('m_gen', 'pt'),
                          target_scaling=['standard', 500.], y=np.random.default_rng(0).uniform(85, 500, (10, 2)))
     d = json.loads(json.dumps(p.to_dict()))
     q = Preprocessor.from_dict(d)
     torch.testing.assert_close(q(x), p(x)); assert q.to_dict() == d
     assert d['t_scale'][1] == 500. and d['in_shape'] == [20, 20]
-    r = Preprocessor(CHANNELS_8, 'log1p', 0.01, 12, 3, ('m_gen', 'pt'), ['standard', 500.], in_shape=(20, 20))
+    r = Preprocessor(CHANNELS, 'log1p', 0.01, 12, 3, ('m_gen', 'pt'), ['standard', 500.], in_shape=(20, 20))
     r.load_state_dict(p.state_dict()); torch.testing.assert_close(r(x), p(x))
 
 def test_torchscript_onnx_export(tmp_path):
     onnx, ort = pytest.importorskip('onnx'), pytest.importorskip('onnxruntime')
     x = _batch(np.random.default_rng(3), B=4, H=25, W=25)
-    p = Preprocessor.fit(x, CHANNELS_8, crop=15, pool=5, targets=(), target_scaling='none')
+    p = Preprocessor.fit(x, CHANNELS, crop=15, pool=5, targets=(), target_scaling='none')
     torch.onnx.export(p, (x[:1],), tmp_path/'p.onnx', input_names=['x'], dynamic_axes={'x': {0: 'b'}}, dynamo=False)
     out = ort.InferenceSession(str(tmp_path/'p.onnx')).run(None, {'x': x.numpy()})[0]
     np.testing.assert_allclose(out, p(x).detach().numpy(), rtol=1e-4, atol=1e-5)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import e2e_nb
 from e2e_nb.core import E2EDataError
-from e2e_nb.generate import simulate, simulate_chunk, demo_file, SCALARS, parse_shard, COMPRESSION_LEVEL
-from e2e_nb.simulation import SimConfig, PROCESS_CODES
+from e2e_nb.generate import simulate, simulate_chunk, demo_file, parse_shard
+from e2e_nb.schema import CHANNELS, SCALARS, PROCESS_CODES, COMPRESSION_LEVEL, SCHEMA_VERSION, UNITS
+from e2e_nb.simulation import SimConfig
 from e2e_nb.detector import DetectorConfig
-from e2e_nb.jets import CHANNELS
 from e2e_nb.data import H5JetFile
 
 warnings.filterwarnings('ignore', message='dcut and exclusive jets')
@@ -31,14 +31,14 @@ def test_cli_writes_a_valid_file(tmp_path):
     with h5py.File(out) as f:
         assert f['X_jet'].shape == (12, 8, 125, 125) and f['X_jet'].dtype == np.float32
         assert f['X_jet'].chunks == (1, 8, 125, 125) and f['X_jet'].compression == 'gzip'
-        assert f['X_jet'].compression_opts == COMPRESSION_LEVEL and not f['X_jet'].shuffle   # see 04_generate
+        assert f['X_jet'].compression_opts == COMPRESSION_LEVEL and not f['X_jet'].shuffle   # see 00a_schema
         for k, dt in SCALARS.items():
             assert f[k].shape == (12,) and f[k].dtype == dt, k
         assert [str(c) for c in f.attrs['channels']] == CHANNELS
-        assert f.attrs['schema_version'] == 1 and f.attrs['seed'] == 3
+        assert f.attrs['schema_version'] == SCHEMA_VERSION and f.attrs['seed'] == 3
         assert f.attrs['e2e_nb_version'] == e2e_nb.__version__
         assert json.loads(f.attrs['process_codes']) == PROCESS_CODES
-        assert set(json.loads(f.attrs['units'])) >= set(CHANNELS) | set(SCALARS)
+        assert json.loads(f.attrs['units']) == UNITS
         gs = json.loads(f.attrs['generator_settings'])
         assert gs['simulation']['process'] == 'topgun' and 'detector' in gs
         assert (f['process'][:] == 1).all() and np.isfinite(f['m_gen'][:]).all()

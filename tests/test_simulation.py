@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from e2e_nb.simulation import EventSource, SimConfig, M_TOP, ks_uniform, gun_kinematics, check_config, is_b_hadron
 from e2e_nb.detector import DetectorConfig, detector_response, propagate, eta_to_ieta, phi_to_iphi, HCAL_TOWER, EB_OFFSET
-from e2e_nb.jets import make_jets, mass_peak, jet_images, _window, CHANNELS
+from e2e_nb.jets import make_jets, mass_peak, jet_images, _window
+from e2e_nb.schema import CHANNELS, KEYS
 from e2e_nb.core import E2EDataError
 
 warnings.filterwarnings('ignore', message='dcut and exclusive jets')
@@ -101,6 +102,14 @@ def test_charge_bends_the_right_way(topgun_fixed):
     dphi = (trk['phi_ecal'] - trk['phi'] + math.pi) % (2*math.pi) - math.pi
     assert (np.sign(dphi[r]) == -trk['charge'][r]).mean() > 0.99
     assert not propagate(np.array([0.5]), np.zeros(1), np.zeros(1), np.ones(1), np.zeros(1), 129.)[2][0]  # a looper
+
+
+
+def test_make_jets_gives_the_schema_keys(topgun_fixed):
+    "`make_jets` returns every per-jet key of `e2e_nb.schema.KEYS`, in its order and with its dtype"
+    out = topgun_fixed[3]
+    assert list(out) == list(KEYS)
+    for k, (dt, _) in KEYS.items(): assert out[k].dtype == dt, k
 
 
 def test_images_channels_and_hcal_upsampling(topgun_fixed):

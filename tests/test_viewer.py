@@ -10,7 +10,7 @@ from e2e_nb.core import E2EDataError
 from e2e_nb.viewer import (image_png, jet_norm, jet_viewer, jet_viewer_file, read_jets, plot_jet, plot_jet_grid, colorbar_html,
                            channel_label)
 
-CH = ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2', 'bpix3']
+from e2e_nb.schema import CHANNELS as CH
 
 def _jets(n=3, seed=0):
     "Small random sparse jets, all different"
