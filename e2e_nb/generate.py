@@ -15,7 +15,7 @@ import e2e_nb
 from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
 from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
 from .simulation import SimConfig, EventSource, check_config
-from .detector import DetectorConfig, detector_response
+from .detector import DetectorConfig, detector_response, TRACK_IMAGES
 from .jets import make_jets, check_image_seed, JET_PT_MIN, JET_ETA_MAX
 
 # %% auto #0
@@ -128,6 +128,8 @@ def simulate(
     sim = check_config(SimConfig(process=process, **kw))
     if n_jets < 1: raise E2EDataError(f'n_jets = {n_jets}', key='n_jets', expected='>= 1')
     check_image_seed(det.image_seed)
+    if det.track_image not in TRACK_IMAGES:
+        raise E2EDataError(f'unknown track image {det.track_image!r}', key='track_image', expected=f'one of {TRACK_IMAGES}')
     if not (0 < eta_max <= 1.37): raise E2EDataError(f'|η| cut {eta_max} lets the 125-crystal window leave the frame', key='eta_max', expected='0 < eta_max <= 1.37')
     if out.exists() and not overwrite: raise FileExistsError(f'{out} exists; refusing to overwrite it (pass --overwrite)')
     i_shard, n_shards = parse_shard(shard)
@@ -163,13 +165,17 @@ def e2e_simulate(
     m_min:Param('topgun: lowest generated top mass (GeV)', float)=85.5,
     m_max:Param('topgun: highest generated top mass (GeV)', float)=500.,
     pt_gen_min:Param('topgun: lowest generated top pT (GeV)', float)=400.,
-    pt_gen_max:Param('topgun: highest generated top pT (GeV)', float)=1000.,
+    pt_gen_max:Param("topgun: highest generated top pT (GeV; with --gun_pt flat)", float)=1000.,
+    gun_pt:Param("topgun: 'contained' (pT/m flat in --pt_over_m_min..max, pT >= --pt_gen_min) or 'flat' (ML4SCI)", str)='contained',
+    pt_over_m_min:Param("topgun, --gun_pt contained: lowest pT/m", float)=3.,
+    pt_over_m_max:Param("topgun, --gun_pt contained: highest pT/m", float)=6.,
     top_mass:Param('ttbar: top mass 6:m0 (GeV)', float)=172.5,
     mass_window:Param('ttbar: generated mass flat within ±window×top_mass (0: fixed mass)', float)=0.,
     pt_hat_min:Param('ttbar/qcd: minimum p̂T of the hard process (GeV)', float)=400.,
     pileup:Param('mean number of pile-up interactions μ', float)=0.,
     no_mpi:Param('switch off multi-parton interactions', store_true)=False,
     image_seed:Param("image centre: 'hcal' (RecoE2E's seed) or 'axis' (jet-axis crystal)", str)='hcal',
+    track_image:Param("track channels: 'recoe2e' (RecoE2E's DetFrameProducer) or 'ecal_face' (legacy)", str)='recoe2e',
     pt_min:Param('jet pT selection (GeV)', float)=JET_PT_MIN,
     eta_max:Param('jet selection: maximum absolute η', float)=JET_ETA_MAX,
     workers:Param('worker processes (default: all cores)', int)=None,
@@ -180,8 +186,9 @@ def e2e_simulate(
     import sys
     if out is None: sys.exit('e2e-simulate: error: --out is required')
     try:
-        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed),
-                     mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), top_mass=top_mass,
+        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
+                     mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), gun_pt=gun_pt,
+                     pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
                      mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
     except (E2EDataError, FileExistsError) as e: sys.exit(f'e2e-simulate: error: {e}')
     print(p)
