@@ -815,7 +815,8 @@ def e2e_evaluate(
         paths = write_report(out, metrics, figs)
     except E2EDataError as e: raise SystemExit(f'e2e-evaluate: error: {e}') from None
     m = _jsonable(metrics)
-    if m.get('mass_scan'): print(f"per-jet information on m_t (GeV) at {m['mass_scan']['top_masses']}:\n{scan_table(m['mass_scan'])}")
+    if metrics.get('mass_scan'): # unconverted: an infinite σ prints as ∞ (null in metrics.json)
+        print(f"per-jet information on m_t (GeV) at {m['mass_scan']['top_masses']}:\n{scan_table(metrics['mass_scan'])}")
     print(f"{metrics['n_jets']} jets of {data}, target {metrics['target']}; calibration: {metrics['calibration']['source']}")
     for k,why in (metrics['calibration'].get('refused') or {}).items(): print(f'{k}: calibration refused ({why}); uncalibrated numbers only')
     print(metrics_table(m))
