@@ -11,167 +11,26 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import mplhep as hep
 import ipywidgets as W
-from fastcore.script import call_parse
+from fastcore.script import call_parse, Param
 from fastcore.basics import patch
 from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli
+from .metrics import (response, resolution, bias, regression_metrics, DEFAULT_EDGES, binned_metrics, spearman,
+                            sigma_fisher, sigma_eff, qcd_mass_metrics)
+from .calibration import isotonic_regression, invert_median_response, calibration_refusal, MonotoneCalibration
 
 # %% auto #0
-__all__ = ['DEFAULT_EDGES', 'BASELINES', 'VAR_LABEL', 'response', 'resolution', 'bias', 'regression_metrics', 'binned_metrics',
-           'isotonic_regression', 'MonotoneCalibration', 'common_mask', 'evaluate_estimators', 'roc_curve',
-           'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true',
-           'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan',
-           'predict_file', 'fit_calibrations', 'evaluate_run', 'comparison_summary', 'metrics_table', 'write_report',
-           'e2e_evaluate']
+__all__ = ['BASELINES', 'VAR_LABEL', 'common_mask', 'evaluate_estimators', 'roc_curve', 'classifier_metrics', 'plot_style',
+           'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc',
+           'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan', 'predict_file',
+           'fit_calibrations', 'scan_masses', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table',
+           'scan_table', 'qcd_table', 'write_report', 'e2e_evaluate', 'response', 'resolution', 'bias',
+           'regression_metrics', 'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher', 'sigma_eff',
+           'qcd_mass_metrics', 'isotonic_regression', 'invert_median_response', 'calibration_refusal',
+           'MonotoneCalibration']
 
-# %% ../nbs/12_evaluation.ipynb #8f540ced
-def response(
-    pred, # estimated values (e.g. m_pred, GeV)
-    truth, # true values (e.g. m_gen, GeV), non-zero
-)->np.ndarray:
-    "Relative response `pred/truth - 1` of each jet"
-    pred,truth = np.asarray(pred, np.float64),np.asarray(truth, np.float64)
-    return pred/truth - 1
-
-# %% ../nbs/12_evaluation.ipynb #bb299c6c
-def resolution(
-    r, # relative responses (`response(pred, truth)`)
-)->float:
-    "Half the width of the central 68 % interval of `r`, (q84 − q16)/2 (NaN for fewer than 2 values)"
-    r = np.asarray(r, np.float64)
-    if len(r) < 2: return float('nan')
-    q16,q84 = np.quantile(r, [0.158655, 0.841345])
-    return float((q84 - q16)/2)
-
-def bias(
-    r, # relative responses (`response(pred, truth)`)
-)->float:
-    "Median of `r` (NaN for no values)"
-    r = np.asarray(r, np.float64)
-    return float(np.median(r)) if len(r) else float('nan')
-
-# %% ../nbs/12_evaluation.ipynb #fd43f6d7
-def regression_metrics(
-    pred, # estimated values
-    truth, # true values
-)->dict:
-    "MAE, RMSE, Pearson r, R², resolution and bias of `pred` against `truth`, plus the number of jets `n`"
-    p,t = np.asarray(pred, np.float64),np.asarray(truth, np.float64)
-    if p.shape != t.shape: raise E2EDataError(f'{p.shape} predictions for {t.shape} true values', key='pred', expected='one prediction per jet')
-    d = p - t
-    if len(t) < 2: return dict(mae=float('nan'), rmse=float('nan'), pearson_r=float('nan'), r2=float('nan'), resolution=float('nan'), bias=bias(response(p, t)), n=len(t))
-    sst = float(((t - t.mean())**2).sum())
-    pr = float(np.corrcoef(p, t)[0, 1]) if p.std() > 0 and t.std() > 0 else float('nan')
-    r = response(p, t)
-    return dict(mae=float(np.abs(d).mean()), rmse=float(np.sqrt((d**2).mean())), pearson_r=pr,
-                r2=1 - float((d**2).sum())/sst if sst > 0 else float('nan'), resolution=resolution(r), bias=bias(r), n=int(len(t)))
-
-# %% ../nbs/12_evaluation.ipynb #54262476
-DEFAULT_EDGES = dict(m_gen=[85., 100., 150., 200., 250., 300., 350., 400., 450., 500.],
-                     pt_gen=[400., 500., 600., 700., 800., 900., 1000.])
-
-def binned_metrics(
-    pred, # estimated values
-    truth, # true values
-    x=None, # variable to bin in (default: `truth`)
-    edges=None, # bin edges (default: 8 quantile bins of `x`)
-)->dict:
-    "Resolution, bias and number of jets `n` of `pred` in bins of `x`: dict of lists `edges`, `resolution`, `bias`, `n`"
-    p,t = np.asarray(pred, np.float64),np.asarray(truth, np.float64)
-    x = t if x is None else np.asarray(x, np.float64)
-    if edges is None: edges = np.unique(np.quantile(x[np.isfinite(x)], np.linspace(0, 1, 9))) if np.isfinite(x).any() else [0., 1.]
-    edges = np.asarray(edges, np.float64)
-    b = np.digitize(x, edges) - 1
-    b[x == edges[-1]] = len(edges) - 2 # the last bin includes its upper edge
-    res,bs,n = [],[],[]
-    for i in range(len(edges) - 1):
-        r = response(p[b == i], t[b == i])
-        res.append(resolution(r)); bs.append(bias(r)); n.append(int(len(r)))
-    return dict(edges=edges.tolist(), resolution=res, bias=bs, n=n)
-
-# %% ../nbs/12_evaluation.ipynb #d45638be
-def isotonic_regression(
-    y, # values to fit, in the order of the (sorted) abscissa
-    w=None, # positive weights (default: 1)
-)->np.ndarray:
-    "Weighted least-squares non-decreasing fit to `y` by pool-adjacent-violators"
-    y = np.asarray(y, np.float64); w = np.ones_like(y) if w is None else np.asarray(w, np.float64)
-    vals,wts,cnt = [],[],[]
-    for yi,wi in zip(y, w):
-        vals.append(yi); wts.append(wi); cnt.append(1)
-        while len(vals) > 1 and vals[-2] > vals[-1]: # pool the last two blocks while they violate monotonicity
-            v2,w2,c2 = vals.pop(),wts.pop(),cnt.pop()
-            vals[-1] = (vals[-1]*wts[-1] + v2*w2)/(wts[-1] + w2); wts[-1] += w2; cnt[-1] += c2
-    return np.repeat(vals, cnt)
-
-# %% ../nbs/12_evaluation.ipynb #20f87f0a
-class MonotoneCalibration:
-    "Non-decreasing map from an estimator to the target, interpolated linearly between fitted points (`x`, `y`)"
-    def __init__(self,
-                 x=None, # abscissae of the calibration points (estimator values)
-                 y=None, # calibrated values at `x` (non-decreasing)
-                 range=None, # (lo, hi): calibrated values are clipped to it (the truth range of the calibration jets)
-                ):
-        self.range = None if range is None else [float(range[0]), float(range[1])]
-        self.x = None if x is None else np.asarray(x, np.float64)
-        self.y = None if y is None else np.asarray(y, np.float64)
-        self.n_fit,self.method = 0,None
-
-    def __call__(self, v): 
-        if self.x is None: raise RuntimeError('calibration not fitted; call `fit` first')
-        v = np.asarray(v, np.float64); sh,v = v.shape,v.ravel(); x,y = self.x,self.y
-        out = np.interp(v, x, y)
-        if len(x) > 1: # linear extrapolation with the slopes of the first and last segments
-            lo,hi = v < x[0], v > x[-1]
-            out[lo] = y[0] + (v[lo] - x[0])*(y[1] - y[0])/(x[1] - x[0])
-            out[hi] = y[-1] + (v[hi] - x[-1])*(y[-1] - y[-2])/(x[-1] - x[-2])
-        if self.range is not None: out = np.clip(out, *self.range)
-        return out.reshape(sh)
-
-    def to_dict(self)->dict: return dict(x=self.x.tolist(), y=self.y.tolist(), n_fit=self.n_fit, method=self.method, range=self.range)
-    @classmethod
-    def from_dict(cls, d): 
-        c = cls(d['x'], d['y'], d.get('range')); c.n_fit,c.method = d.get('n_fit', 0),d.get('method'); return c
-    def __repr__(self): return f'MonotoneCalibration({0 if self.x is None else len(self.x)} points, fitted on {self.n_fit} jets)'
-
-# %% ../nbs/12_evaluation.ipynb #e1346f72
-def _group_medians(a, b, n_bins, min_count):
-    "Sort by `a`, cut into equal-count groups; medians of `a` and `b` and sizes of the groups, equal `a` medians merged"
-    o = np.argsort(a, kind='stable'); a,b = a[o],b[o]
-    groups = np.array_split(np.arange(len(a)), max(1, min(n_bins, len(a)//min_count)))
-    ma = np.array([np.median(a[g]) for g in groups]); mb = np.array([np.median(b[g]) for g in groups]); w = np.array([len(g) for g in groups], float)
-    ua,inv = np.unique(ma, return_inverse=True)
-    uw = np.bincount(inv, w)
-    return ua, np.bincount(inv, w*mb)/uw, uw
-
-@patch
-def fit(self:MonotoneCalibration,
-        est, # estimator values of the training jets (e.g. m_SD)
-        truth, # target values of the same jets (e.g. m_gen)
-        method:str='auto', # 'inversion': invert the median response in bins of the truth; 'median': median truth in bins of `est`; 'auto': the one with the better resolution on these jets
-        n_bins:int=50, # number of equal-count groups
-        min_count:int=20, # minimum jets per group
-       )->MonotoneCalibration:
-    "Fit the calibration on training jets; non-finite pairs are ignored"
-    e,t = np.asarray(est, np.float64),np.asarray(truth, np.float64)
-    ok = np.isfinite(e) & np.isfinite(t); e,t = e[ok],t[ok]
-    if len(e) == 0: raise E2EDataError('no jets with finite estimator and target values to fit the calibration on', key='calibration', expected='at least one training jet')
-    if method == 'auto':
-        fits = [MonotoneCalibration().fit(e, t, m, n_bins, min_count) for m in ('inversion', 'median')]
-        nz = t != 0
-        best = min(fits, key=lambda c: resolution(response(c(e[nz]), t[nz]))) # ties: the inversion
-        self.x,self.y,self.method,self.n_fit,self.range = best.x,best.y,best.method,best.n_fit,best.range
-        return self
-    if method == 'median': 
-        x,y,w = _group_medians(e, t, n_bins, min_count)
-        self.x,self.y = x,isotonic_regression(y, w)
-    elif method == 'inversion':
-        y,x,w = _group_medians(t, e, n_bins, min_count) # median response x = h(y) in bins of the truth
-        x = isotonic_regression(x, w) # h made non-decreasing, then inverted: f = h⁻¹
-        self.x,inv = np.unique(x, return_inverse=True)
-        self.y = np.bincount(inv, w*y)/np.bincount(inv, w) # flat stretches of h: their mean truth
-    else: raise ValueError(f"unknown calibration method {method!r}; expected 'inversion' or 'median'")
-    self.method,self.n_fit,self.range = method,int(len(e)),[float(t.min()), float(t.max())]
-    return self
+# %% ../nbs/12_evaluation.ipynb #b941c5ee
+_all_ = ['response', 'resolution', 'bias', 'regression_metrics', 'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher',
+         'sigma_eff', 'qcd_mass_metrics', 'isotonic_regression', 'invert_median_response', 'calibration_refusal', 'MonotoneCalibration']
 
 # %% ../nbs/12_evaluation.ipynb #0b502c6f
 BASELINES = dict(m_gen=dict(reco_mjet='m_jet', reco_msd='m_sd', gen_msd='m_sd_gen'), pt_gen=dict(reco_pt='pt'))
@@ -197,6 +56,7 @@ def evaluate_estimators(
     edges=None, # bin edges in the target (default: `DEFAULT_EDGES[target]` or quantiles)
     extra:dict|None=None, # further binning variables, name -> values (e.g. {'pt_gen': pt})
     extra_edges:dict|None=None, # their bin edges, name -> edges (default: `DEFAULT_EDGES` or quantiles)
+    n_boot:int=0, # bootstrap resamples for the per-bin errors `resolution_err`, `bias_err` (0: none)
 )->dict:
     "Metrics of every estimator on the jets where all are defined: name -> {mae, rmse, pearson_r, r2, resolution, bias, n, bins, bins_<var>}"
     t = np.asarray(truth, np.float64)
@@ -208,8 +68,9 @@ def evaluate_estimators(
     for k,v in preds.items():
         p = np.asarray(v, np.float64)[ok]
         d = regression_metrics(p, t[ok])
-        d['bins'] = binned_metrics(p, t[ok], edges=edges)
-        for xn,xv in extra.items(): d[f'bins_{xn}'] = binned_metrics(p, t[ok], np.asarray(xv, np.float64)[ok], extra_edges.get(xn, DEFAULT_EDGES.get(xn)))
+        d['bins'] = binned_metrics(p, t[ok], edges=edges, n_boot=n_boot)
+        for xn,xv in extra.items():
+            d[f'bins_{xn}'] = binned_metrics(p, t[ok], np.asarray(xv, np.float64)[ok], extra_edges.get(xn, DEFAULT_EDGES.get(xn)), n_boot=n_boot)
         out[k] = d
     return out
 
@@ -297,14 +158,14 @@ def plot_binned(
     xlabel:str='generated mass $m_{gen}$ [GeV]', # label of the binning variable
     rlabel:str='', # text at the top right
 ):
-    "Bias (response) and resolution of every estimator vs the binning variable, in two panels"
+    "Bias (response) and resolution of every estimator vs the binning variable, in two panels (bootstrap errors when stored)"
+    f = lambda a: None if a is None else 100*np.array([np.nan if v is None else v for v in a], float)
     with plot_style():
         fig,(a1,a2) = plt.subplots(2, 1, sharex=True, figsize=(7, 7.5))
         for k,d in metrics.items():
             b = d[key]; e = np.asarray(b['edges']); c = (e[1:] + e[:-1])/2; w = (e[1:] - e[:-1])/2
-            f = lambda a: np.array([np.nan if v is None else v for v in a], float)
-            a1.errorbar(c, 100*f(b['bias']), xerr=w, fmt='o', ms=5, label=k)
-            a2.errorbar(c, 100*f(b['resolution']), xerr=w, fmt='o', ms=5, label=k)
+            a1.errorbar(c, f(b['bias']), yerr=f(b.get('bias_err')), xerr=w, fmt='o', ms=5, label=k)
+            a2.errorbar(c, f(b['resolution']), yerr=f(b.get('resolution_err')), xerr=w, fmt='o', ms=5, label=k)
         a1.axhline(0, color='gray', lw=1, ls='--')
         lo,hi = a1.get_ylim(); a1.set_ylim(lo, hi + 0.45*(hi - lo)) # room for the legend
         a1.set_ylabel('bias [%]'); a2.set_ylabel('resolution [%]'); a2.set_xlabel(xlabel); a2.set_ylim(bottom=0)
@@ -574,14 +435,79 @@ def fit_calibrations(
     calib:list, # [(file, sorted jet indices)] of the calibration (training) jets
     target:str, # target name, e.g. 'm_gen'
     baselines:dict, # estimator name -> scalar key, e.g. {'reco_msd': 'm_sd'}
+    refused:dict|None=None, # if given, filled with name -> the refused `MonotoneCalibration` (reason in `.refused`)
 )->dict:
-    "A `MonotoneCalibration` per baseline, fitted on the calibration jets (baselines missing from the files are skipped)"
+    "Median-response inversion per baseline on the calibration jets; refused calibrations and baselines missing from the files are left out"
     vals = [_read(f, [target, *baselines.values()], i) for f,i in calib]
     out = {}
     for name,key in baselines.items():
         if not all(key in v and target in v for v in vals): continue
         est,tru = np.concatenate([v[key] for v in vals]),np.concatenate([v[target] for v in vals])
-        out[name] = MonotoneCalibration().fit(est, tru)
+        c = MonotoneCalibration().fit(est, tru, method='inversion')
+        if c.refused is None: out[name] = c
+        else:
+            get_logger('e2e_nb.evaluation').warning(f'{name} ({key}): calibration refused, reported uncalibrated only')
+            if refused is not None: refused[name] = c
+    return out
+
+# %% ../nbs/12_evaluation.ipynb #f467a29d
+def scan_masses(
+    files:list, # tt̄ files written by `e2e-simulate --process ttbar --top_mass M`
+)->list:
+    "The top mass each file was simulated at, from its `generator_settings` attribute (simulation → top_mass)"
+    import h5py
+    out = []
+    for f in map(Path, files):
+        if not f.exists(): raise E2EDataError('scan file not found', file=f, key='scan', expected='an e2e_nb tt̄ file')
+        gs = {}
+        if h5py.is_hdf5(f):
+            with h5py.File(f, 'r') as h: gs = json.loads(h.attrs.get('generator_settings', '{}'))
+        sim = gs.get('simulation', {})
+        if 'top_mass' not in sim or sim.get('process') != 'ttbar':
+            raise E2EDataError('no tt̄ top mass in the generator settings', file=f, key='generator_settings',
+                               expected='a file written by e2e-simulate --process ttbar --top_mass M')
+        out.append(float(sim['top_mass']))
+    if len(set(out)) < 2: raise E2EDataError(f'scan files at top masses {out}', key='scan', expected='files at two or more distinct top masses')
+    return out
+
+# %% ../nbs/12_evaluation.ipynb #3dd9b065
+def evaluate_scan(
+    run, # a run from `e2e_nb.training.load_run` regressing `m_gen`
+    files:list, # tt̄ files at several top masses (see `scan_masses`)
+    baselines:dict|None=None, # estimator name -> scalar key (default: `BASELINES['m_gen']`)
+    max_jets:int|None=None, # use at most this many jets of each file
+    n_bins:int=20, # equal-population bins of `sigma_fisher`
+    n_boot:int=200, # bootstrap resamples for the errors
+    batch_size:int=64, # jets per forward pass
+    show_progress:bool=True, # progress bars while predicting
+)->dict:
+    "σ_F and σ_eff (GeV, with bootstrap errors) of the model and the raw baselines on all and on contained jets of a mass scan"
+    from e2e_nb.data import open_jets
+    cfg = run.config; name = str(cfg['model'])
+    if cfg.get('task', 'regression') != 'regression' or 'm_gen' not in cfg['targets']:
+        raise E2EDataError(f"task {cfg.get('task')!r} with targets {cfg['targets']}", key='scan', expected='a regression of m_gen')
+    masses = scan_masses(files); base = BASELINES['m_gen'] if baselines is None else baselines
+    vals,cont = [],[]
+    for f in files:
+        idx = np.arange(len(open_jets(f)))[:max_jets]
+        sc = _read(f, [*base.values(), 'contained'], idx)
+        p = predict_file(run, f, idx, batch_size=batch_size, show_progress=show_progress)
+        v = {name: p[:, cfg['targets'].index('m_gen')] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
+        vals.append(v); cont.append(sc.get('contained'))
+    names = [k for k in vals[0] if all(k in v for v in vals)]
+    sels = {'all': [np.ones(len(v[name]), bool) for v in vals]}
+    if all(c is not None for c in cont): sels['contained'] = [c == 1 for c in cont]
+    out = dict(files=[str(f) for f in files], top_masses=masses, n_bins=n_bins, n_boot=n_boot, selections={})
+    for sel,masks in sels.items():
+        ok = [m & common_mask({k: v[k] for k in names}, np.ones(len(m))) for m,v in zip(masks, vals)]
+        tab = {}
+        for k in names:
+            xs = [v[k][o] for v,o in zip(vals, ok)]
+            if min(map(len, xs)) < 2: continue
+            sf,se = sigma_fisher(xs, masses, n_bins, n_boot),sigma_eff(xs, masses, n_boot)
+            tab[k] = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
+                          sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
+        out['selections'][sel] = tab
     return out
 
 # %% ../nbs/12_evaluation.ipynb #1e75f09f
@@ -601,10 +527,12 @@ def evaluate_run(
     target:str|None=None, # target to evaluate (default: the run's first target)
     device:str|None=None, # torch device for the model
     batch_size:int=64, # jets per forward pass
-    max_jets:int|None=None, # evaluate at most this many jets (the first ones of the evaluation set)
-    qcd=None, # optional file of QCD jets: mass-sculpting plot (regression) or background jets (classification)
+    max_jets:int|None=None, # evaluate at most this many jets (the first ones of the evaluation set, and of each scan file)
+    qcd=None, # optional file of QCD jets: mass-sculpting block (regression) or background jets (classification)
     rlabel:str|None=None, # text at the top right of the plots (default: the file name)
     show_progress:bool=True, # progress bars while predicting
+    scan:list|None=None, # tt̄ files at several top masses: σ_F and σ_eff of every estimator (`evaluate_scan`)
+    n_boot:int=200, # bootstrap resamples for the errors (scan and per-bin values)
 )->tuple:
     "Evaluate a run against the calibrated baselines: (metrics dict as in metrics.json, {plot name: figure})"
     from e2e_nb.data import open_jets
@@ -614,6 +542,8 @@ def evaluate_run(
     target = target or targets[0]
     if target not in targets: raise E2EDataError(f'target {target!r} is not one of the run\'s targets {targets}', file=Path(run_dir)/'config.json', key='targets')
     _check_keys(jf, [target], 'target')
+    if scan and (task != 'regression' or 'm_gen' not in targets):
+        raise E2EDataError(f'--scan with a {task} of {targets}', file=Path(run_dir)/'config.json', key='scan', expected='a regression of m_gen')
     from e2e_nb.training import load_run
     run = load_run(run_dir, device=device)
     rl = rlabel if rlabel is not None else (data.name if len(data.name) <= 24 else data.name[:22] + '…')
@@ -626,7 +556,10 @@ def evaluate_run(
     if len(idx) == 0: raise E2EDataError(f'no jets to evaluate (no finite positive {target!r} in the evaluation set)', file=data, key=target, expected='some valid jets')
     out = predict_file(run, data, idx, batch_size=batch_size, show_progress=show_progress)
     pm = out[:, targets.index(target)] if out.ndim == 2 else out
-    return _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_size, rl, show_progress)
+    metrics,figs = _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_size, rl, show_progress, n_boot)
+    if scan:
+        metrics['mass_scan'] = evaluate_scan(run, scan, max_jets=max_jets, n_boot=n_boot, batch_size=batch_size, show_progress=show_progress)
+    return metrics, figs
 
 # %% ../nbs/12_evaluation.ipynb #f09f40bb
 def comparison_summary(
@@ -644,70 +577,101 @@ def comparison_summary(
     return out
 
 # %% ../nbs/12_evaluation.ipynb #1c586e06
-def _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_size, rl, show_progress=True):
+def _model_calibration(cfg)->dict:
+    "How the model's output is calibrated: its response correction (`e2e_nb.response`) or none"
+    rc = cfg.get('response_correction')
+    if not rc: return dict(kind='none (the raw network output)')
+    return dict(kind=f"response correction ({rc.get('method', 'inversion')} on the {rc.get('source', 'training split')}, {rc.get('n_jets', '?')} jets)",
+                refused=rc.get('refused'))
+
+def _split_metrics(preds, raw, truth, target, extra, n_boot, sel)->dict:
+    "Calibrated and uncalibrated metrics of the jets `sel`"
+    if not sel.any(): return dict(n_jets=0)
+    f = lambda d: {k: np.asarray(v)[sel] for k,v in d.items()}
+    return dict(n_jets=int(sel.sum()), estimators=evaluate_estimators(f(preds), truth[sel], target, extra=f(extra), n_boot=n_boot),
+                uncalibrated=evaluate_estimators(f(raw), truth[sel], target, extra=f(extra), n_boot=n_boot) if raw else {})
+
+def _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_size, rl, show_progress=True, n_boot=200):
     "The regression part of `evaluate_run`"
     log = get_logger('e2e_nb.evaluation')
     base = BASELINES.get(target, {})
-    cals = fit_calibrations(plan['calib'], target, base)
+    refused = {}
+    cals = fit_calibrations(plan['calib'], target, base, refused)
     for k in base:
-        if k not in cals: log.warning(f'baseline {k} ({base[k]}) not available in the files; skipped')
+        if k not in cals and k not in refused: log.warning(f'baseline {k} ({base[k]}) not available in the files; skipped')
     extra_key = 'pt_gen' if target != 'pt_gen' else 'm_gen'
-    sc = _read(data, [target, extra_key, *[base[k] for k in cals]], idx)
+    have = [k for k in base if k in cals or k in refused]
+    sc = _read(data, [target, extra_key, 'contained', *[base[k] for k in have]], idx)
     truth = sc[target]
     preds = {cfg['model']: pm, **{k: cals[k](sc[base[k]]) for k in cals}}
-    raw = {k: sc[base[k]] for k in cals}
+    raw = {k: sc[base[k]] for k in have}
     extra = {extra_key: sc[extra_key]} if extra_key in sc else {}
-    ok = common_mask(preds, truth)
+    ok = common_mask({**preds, **raw}, truth) # every table on the same jets
     if (~ok).any(): log.warning(f'{(~ok).sum()} of {len(ok)} jets have a non-finite prediction or truth; they are left out')
-    est = evaluate_estimators(preds, truth, target, extra=extra)
-    unc = evaluate_estimators(raw, truth[ok], target, extra={k: v[ok] for k,v in extra.items()}) if raw else {}
-    metrics = dict(n_jets=int(ok.sum()), target=target, task='regression', file=str(data), model=str(cfg['model']), run=str(getattr(run, 'dir', '')),
-                   estimators=est, uncalibrated=unc,
-                   calibration=dict(source=plan['source'], n_jets=int(sum(len(i) for _,i in plan['calib'])), curves={k: c.to_dict() for k,c in cals.items()}),
+    if not ok.any(): raise E2EDataError('no jet has a finite positive truth and finite predictions', file=data, key=target, expected='some valid jets')
+    keep = lambda d: {k: np.asarray(v)[ok] for k,v in d.items()}
+    preds,raw,extra,truth = keep(preds),keep(raw),keep(extra),truth[ok]
+    allj = _split_metrics(preds, raw, truth, target, extra, n_boot, np.ones(len(truth), bool))
+    curves = {k: c.to_dict() for k,c in {**cals, **refused}.items()}
+    metrics = dict(n_jets=allj['n_jets'], target=target, task='regression', file=str(data), model=str(cfg['model']), run=str(getattr(run, 'dir', '')),
+                   estimators=allj['estimators'], uncalibrated=allj['uncalibrated'],
+                   calibration=dict(source=plan['source'], n_jets=int(sum(len(i) for _,i in plan['calib'])), method='inversion', curves=curves,
+                                    refused={k: c.refused for k,c in refused.items()}, model=_model_calibration(cfg)),
                    heteroscedastic=bool(cfg.get('heteroscedastic', False)))
-    if target == 'm_gen': metrics['summary'] = comparison_summary(est, cfg['model'])
+    if 'contained' in sc:
+        c = sc['contained'][ok] == 1
+        metrics['containment'] = {k: _split_metrics(preds, raw, truth, target, extra, n_boot, s) for k,s in (('contained', c), ('uncontained', ~c))}
+    if target == 'm_gen': metrics['summary'] = comparison_summary(metrics['estimators'], cfg['model'])
     if cfg.get('heteroscedastic') and out.ndim == 2 and out.shape[1] == 2*len(cfg['targets']):
         sig = out[:, len(cfg['targets']) + cfg['targets'].index(target)][ok]
-        metrics['coverage_1sigma'] = float(np.mean(np.abs(pm[ok] - truth[ok]) <= sig)) # 0.683 for calibrated Gaussian σ
-    pk = {k: np.asarray(v)[ok] for k,v in preds.items()}
-    xl = VAR_LABEL.get(target, target)
-    figs = dict(residuals=plot_residuals(pk, truth[ok], rlabel=rl), response_vs_mass=None, response_vs_pt=None,
-                pred_vs_true=plot_pred_vs_true(pk, truth[ok], xlabel=xl, rlabel=rl))
+        metrics['coverage_1sigma'] = float(np.mean(np.abs(preds[cfg['model']] - truth) <= sig)) # 0.683 for calibrated Gaussian σ
+    est = metrics['estimators']; xl = VAR_LABEL.get(target, target)
+    figs = dict(residuals=plot_residuals(preds, truth, rlabel=rl), response_vs_mass=None, response_vs_pt=None,
+                pred_vs_true=plot_pred_vs_true(preds, truth, xlabel=xl, rlabel=rl))
     mk,pk_ = ('bins', f'bins_{extra_key}') if target != 'pt_gen' else (f'bins_{extra_key}', 'bins')
     figs['response_vs_mass'] = plot_binned(est, mk, xlabel=VAR_LABEL['m_gen'], rlabel=rl) if all(mk in d for d in est.values()) else None
     figs['response_vs_pt'] = plot_binned(est, pk_, xlabel=VAR_LABEL['pt_gen'], rlabel=rl) if all(pk_ in d for d in est.values()) else None
     if target == 'm_gen':
-        q = _qcd_masses(cfg, data, qcd, run, cals, base, batch_size, show_progress)
+        q = _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress)
         if q is not None:
+            q,ref = q
             figs['qcd_mass'] = plot_qcd_mass(q)
-            metrics['qcd'] = {k: dict(n=int(np.isfinite(v).sum()), median=float(np.nanmedian(v)), q16=float(np.nanquantile(v, 0.16)), q84=float(np.nanquantile(v, 0.84))) for k,v in q.items()}
+            metrics['qcd'] = {k: qcd_mass_metrics(v, ref) for k,v in q.items()}
+            fin = np.isfinite(ref)
+            if fin.any():
+                figs['qcd_vs_msd_gen'] = plot_pred_vs_true({k: v[fin] for k,v in q.items()}, ref[fin], bins=np.linspace(0, 500, 41),
+                                                           xlabel='generated soft-drop mass $m_{SD}^{gen}$ [GeV]', rlabel='QCD jets')
     return metrics, {k: v for k,v in figs.items() if v is not None}
 
 # %% ../nbs/12_evaluation.ipynb #0c5a563a
-def _qcd_masses(cfg, data, qcd, run, cals, base, batch_size, show_progress=True, max_qcd=2000):
-    "Predicted and raw baseline masses of QCD jets from `data` (process == 2) and the file `qcd`, or None"
+def _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress=True, max_qcd=2000):
+    "({estimator: masses}, m_sd_gen) of QCD jets from `data` (process == 2) and the file `qcd`, or None: the model and the raw baselines"
     from e2e_nb.data import open_jets
-    res = {}
+    res,ref = {},[]
     for f in [data] + ([Path(qcd)] if qcd else []):
         jf = open_jets(f)
-        if 'process' not in jf.scalar_keys: 
+        if 'process' not in jf.scalar_keys:
             if f != data: raise E2EDataError('QCD file has no process codes', file=f, key='process', expected='process == 2 for QCD jets')
             continue
         i = np.flatnonzero(jf.read_scalars(['process'])['process'] == 2)[:max_qcd]
         if not len(i): continue
         p = predict_file(run, f, i, batch_size=batch_size, show_progress=show_progress)[:, cfg['targets'].index('m_gen')]
-        sc = _read(f, [base[k] for k in cals], i)
-        for k,v in {cfg['model']: p, **{f'{k} (raw)': sc[base[k]] for k in cals if base[k] in sc}}.items(): res.setdefault(k, []).append(v)
-    res = {k: np.concatenate(v) for k,v in res.items()}
+        sc = _read(f, ['m_sd_gen', *base.values()], i)
+        vals = {cfg['model']: p, **{f'{k} (raw)': sc.get(key, np.full(len(i), np.nan)) for k,key in base.items()}}
+        for k,v in vals.items(): res.setdefault(k, []).append(np.asarray(v, np.float64))
+        ref.append(sc.get('m_sd_gen', np.full(len(i), np.nan)))
+    if not ref: return None
+    res = {k: np.concatenate(v) for k,v in res.items() if len(v) == len(ref)}
     res = {k: v for k,v in res.items() if np.isfinite(v).any()} # e.g. gen_msd of QCD jets where the generator mass is undefined
-    return res or None
+    return (res, np.concatenate(ref)) if res else None
 
 # %% ../nbs/12_evaluation.ipynb #384937cc
 def _evaluate_classifier(cfg, run, data, qcd, target, max_jets, batch_size, rl, show_progress=True):
     "The classification part of `evaluate_run`: the model's score vs a window cut on each calibrated mass baseline"
     plan = calibration_plan(cfg, data) # calibrations: fitted on the signal (finite m_gen) jets of the calibration split
     base = BASELINES['m_gen']
-    cals = fit_calibrations(plan['calib'], 'm_gen', base)
+    refused = {}
+    cals = fit_calibrations(plan['calib'], 'm_gen', base, refused)
     cal_vals = [_read(f, ['m_gen', *[base[k] for k in cals]], i) for f,i in plan['calib']]
     scores,labels = {},[]
     for f in [data] + ([Path(qcd)] if qcd else []): # signal and background may come in separate files
@@ -728,16 +692,26 @@ def _evaluate_classifier(cfg, run, data, qcd, target, max_jets, batch_size, rl, 
         raise E2EDataError(f'the evaluation jets hold only one class of {target!r}', file=data, key=target, expected='signal and background jets (add background with --qcd FILE)')
     est = {k: classifier_metrics(np.concatenate(v), label) for k,v in scores.items()}
     metrics = dict(n_jets=int(len(label)), target=target, task='classification', file=str(data), model=str(cfg['model']), run=str(getattr(run, 'dir', '')),
-                   estimators=est, calibration=dict(source=plan['source'], curves={k: c.to_dict() for k,c in cals.items()}))
+                   estimators=est, calibration=dict(source=plan['source'], curves={k: c.to_dict() for k,c in cals.items()},
+                                    refused={k: c.refused for k,c in refused.items()}))
     return metrics, dict(roc=plot_roc(est, rlabel=rl))
 
 # %% ../nbs/12_evaluation.ipynb #705799ab
+def _fmt(v, fmt):
+    "`v` formatted, 'n/a' for None/NaN, '∞' for infinity"
+    return 'n/a' if v is None or (isinstance(v, float) and math.isnan(v)) else '∞' if v == float('inf') else format(v, fmt)
+
+def _table(rows)->str:
+    "A markdown table with aligned columns from a header row and data rows of strings"
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    line = lambda r: '| ' + ' | '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i,c in enumerate(r)) + ' |'
+    return '\n'.join([line(rows[0]), '|' + '|'.join('-'*(x + 2) for x in w) + '|'] + [line(r) for r in rows[1:]])
+
 def metrics_table(
-    metrics:dict, # metrics.json content
+    metrics:dict, # metrics.json content (or any dict with `estimators`)
 )->str:
     "A compact fixed-width table of the estimators' metrics (markdown-compatible)"
-    est = metrics['estimators']
-    f = lambda v, fmt: 'n/a' if v is None or (isinstance(v, float) and math.isnan(v)) else '∞' if v == float('inf') else format(v, fmt)
+    est,f = metrics['estimators'],_fmt
     if metrics.get('task') == 'classification':
         rows = [['estimator', 'AUC', '1/ε_B @ ε_S=50%', '1/ε_B @ ε_S=80%']]
         rows += [[k, f(d['auc'], '.4f'), f(d['rejection_50'], '.1f'), f(d['rejection_80'], '.1f')] for k,d in est.items()]
@@ -745,11 +719,60 @@ def metrics_table(
         rows = [['estimator', 'MAE [GeV]', 'RMSE [GeV]', 'Pearson r', 'R²', 'resolution [%]', 'bias [%]']]
         rows += [[k, f(d['mae'], '.2f'), f(d['rmse'], '.2f'), f(d['pearson_r'], '.4f'), f(d['r2'], '.4f'),
                   f(None if d['resolution'] is None else 100*d['resolution'], '.2f'), f(None if d['bias'] is None else 100*d['bias'], '+.2f')] for k,d in est.items()]
-    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    line = lambda r: '| ' + ' | '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i,c in enumerate(r)) + ' |'
-    return '\n'.join([line(rows[0]), '|' + '|'.join('-'*(x + 2) for x in w) + '|'] + [line(r) for r in rows[1:]])
+    return _table(rows)
+
+# %% ../nbs/12_evaluation.ipynb #393e181e
+def scan_table(
+    scan:dict, # `evaluate_scan` output (`mass_scan` in metrics.json)
+)->str:
+    "σ_F and σ_eff (GeV, ± bootstrap error) of every estimator on each selection of the mass scan (markdown-compatible)"
+    sels = scan['selections']; names = list(dict.fromkeys(k for t in sels.values() for k in t))
+    pm = lambda d, k: f"{_fmt(d[k], '.2f')} ± {_fmt(d[k + '_err'], '.2f')}"
+    rows = [['estimator'] + [f'{q} {s} [GeV]' for s in sels for q in ('σ_F', 'σ_eff')]]
+    for k in names:
+        rows.append([k] + [pm(sels[s][k], q) if k in sels[s] else 'n/a' for s in sels for q in ('sigma_fisher', 'sigma_eff')])
+    return _table(rows)
+
+def qcd_table(
+    qcd:dict, # `qcd` in metrics.json: estimator -> `qcd_mass_metrics`
+)->str:
+    "Median mass, median ratio to m_SD^gen, Spearman correlation and fraction in the top window of QCD jets per estimator"
+    f = _fmt
+    rows = [['estimator', 'jets', 'median [GeV]', 'median m/m_SD^gen', 'Spearman', 'fraction in window']]
+    rows += [[k, str(d['n']), f(d['median'], '.1f'), f(d.get('median_ratio'), '.2f'), f(d.get('spearman'), '.2f'),
+              f(d.get('frac_window'), '.3f')] for k,d in qcd.items()]
+    return _table(rows)
 
 # %% ../nbs/12_evaluation.ipynb #3ec02ee3
+def _report_md(m:dict, figs)->list:
+    "The lines of report.md: the mass-scan headline first, then calibrations, pooled metrics, containment, QCD, plots"
+    md = [f"# e2e_nb evaluation: {m.get('model', '')} on {Path(str(m.get('file', ''))).name}", '']
+    sc = m.get('mass_scan')
+    if sc:
+        md += ['## Per-jet information on the top mass', '',
+               f"tt̄ samples at m_t = {', '.join(f'{v:g}' for v in sc['top_masses'])} GeV; σ_F = 1/√(Σ p′²/p) over {sc['n_bins']} "
+               f"equal-population bins and σ_eff = w/slope, per jet, in GeV (lower is better; ± bootstrap, {sc['n_boot']} resamples). "
+               'Raw estimators: both are unchanged by a monotone calibration.', '', scan_table(sc), '']
+    elif m.get('task') == 'regression':
+        md += ['No mass scan given (`--scan`): the per-jet information on m_t, the headline number, is not measured here.', '']
+    cal = m.get('calibration', {})
+    md += ['## Calibrations', '', f"{m['n_jets']} jets, target `{m['target']}`; calibration: {cal.get('source', 'n/a')}", '']
+    md += [f"- `{k}`: **refused**, no calibrated numbers — {why}" for k,why in (cal.get('refused') or {}).items()]
+    if 'model' in cal: md += [f"- `{m.get('model')}`: {cal['model']['kind']}" + (f" — **refused**: {cal['model']['refused']}" if cal['model'].get('refused') else '')]
+    md += ['']
+    if m.get('task') == 'regression':
+        md += ['## Pooled response over the sample\'s prior (secondary)', '',
+               'Calibrated estimators (refused calibrations are absent):', '', metrics_table(m), '']
+        if m.get('uncalibrated'): md += ['Uncalibrated:', '', metrics_table(dict(estimators=m['uncalibrated'])), '']
+        for k,d in (m.get('containment') or {}).items():
+            md += [f'### {k.capitalize()} jets ({d["n_jets"]})', '']
+            if d['n_jets']: md += [metrics_table(d), '', 'Uncalibrated:', '', metrics_table(dict(estimators=d['uncalibrated'])), '']
+        if m.get('qcd'):
+            md += ['## QCD jets', '', 'Each estimator on QCD jets against their generated soft-drop mass m_SD^gen (window '
+                   f"{'–'.join(f'{v:g}' for v in next(iter(m['qcd'].values())).get('window', [140, 200]))} GeV):", '', qcd_table(m['qcd']), '']
+    else: md += [metrics_table(m), '']
+    return md + [f'![{k}]({k}.png)' for k in (figs or {})]
+
 def write_report(
     out, # report directory (created)
     metrics:dict, # metrics (made JSON-safe here)
@@ -764,10 +787,7 @@ def write_report(
     for k,fig in (figs or {}).items():
         with atomic_path(out/f'{k}.png') as tmp: fig.savefig(tmp, format='png', dpi=dpi) # layout: constrained (see `_RC`)
         plt.close(fig); paths[k] = out/f'{k}.png'
-    md = [f"# e2e_nb evaluation: {m.get('model', '')} on {Path(str(m.get('file', ''))).name}", '',
-          f"{m['n_jets']} jets, target `{m['target']}`; calibration: {m.get('calibration', {}).get('source', 'n/a')}", '', metrics_table(m), '']
-    md += [f'![{k}]({k}.png)' for k in (figs or {})]
-    with atomic_path(out/'report.md') as tmp: tmp.write_text('\n'.join(md) + '\n')
+    with atomic_path(out/'report.md') as tmp: tmp.write_text('\n'.join(_report_md(metrics, figs)) + '\n')
     paths['report'] = out/'report.md'
     return paths
 
@@ -779,20 +799,27 @@ def e2e_evaluate(
     data:str=None, # evaluation file (e2e_nb HDF5 or ML4SCI format)
     out:str='e2e_report', # report directory (metrics.json, plots, report.md)
     target:str=None, # target to evaluate (default: the run's first target)
-    qcd:str=None, # optional file of QCD jets: mass-sculpting plot (regression) or background (classification)
-    max_jets:int=None, # evaluate at most this many jets
+    qcd:str=None, # optional file of QCD jets: QCD block (regression) or background (classification)
+    scan:Param('tt̄ files simulated at several top masses (e2e-simulate --process ttbar --top_mass M)', str, nargs='+')=None,
+    max_jets:int=None, # evaluate at most this many jets (of the evaluation file and of each scan file)
+    n_boot:int=200, # bootstrap resamples for the errors
     batch_size:int=64, # jets per forward pass
     device:str=None, # torch device (default: CUDA if available)
 ):
     "Evaluate a trained run on a file against the calibrated traditional estimators; write metrics.json, plots and report.md"
     if run is None or data is None: raise SystemExit('e2e-evaluate: --run RUN_DIR and --data FILE are required (see --help)')
     mpl.use('Agg')
+    scan = [scan] if isinstance(scan, str) else scan
     try:
-        metrics,figs = evaluate_run(run, data, target=target, device=device, batch_size=batch_size, max_jets=max_jets, qcd=qcd)
+        metrics,figs = evaluate_run(run, data, target=target, device=device, batch_size=batch_size, max_jets=max_jets, qcd=qcd, scan=scan, n_boot=n_boot)
         paths = write_report(out, metrics, figs)
     except E2EDataError as e: raise SystemExit(f'e2e-evaluate: error: {e}') from None
+    m = _jsonable(metrics)
+    if metrics.get('mass_scan'): # unconverted: an infinite σ prints as ∞ (null in metrics.json)
+        print(f"per-jet information on m_t (GeV) at {m['mass_scan']['top_masses']}:\n{scan_table(metrics['mass_scan'])}")
     print(f"{metrics['n_jets']} jets of {data}, target {metrics['target']}; calibration: {metrics['calibration']['source']}")
-    print(metrics_table(metrics))
+    for k,why in (metrics['calibration'].get('refused') or {}).items(): print(f'{k}: calibration refused ({why}); uncalibrated numbers only')
+    print(metrics_table(m))
     sm,est = metrics.get('summary'),metrics['estimators']
     if sm and 'resolution_gain' in sm:
         print(f"{metrics['model']}: resolution {100*est[metrics['model']]['resolution']:.1f} % vs {100*est[sm['reference']]['resolution']:.1f} % "

@@ -9,6 +9,7 @@ import numpy as np, torch
 from torch import nn
 from pathlib import Path
 from .core import E2EDataError, atomic_path, get_logger
+from .calibration import MonotoneCalibration
 
 # %% auto #0
 __all__ = ['PiecewiseLinear', 'fit_response_correction']
@@ -44,7 +45,6 @@ def fit_response_correction(
 )->dict:
     "Fit the median-response inversion on the run's training split and store it in `config.json`; returns it"
     from e2e_nb.training import load_run
-    from e2e_nb.evaluation import MonotoneCalibration
     from e2e_nb.data import open_jets
     from e2e_nb.loader import file_lengths
     run_dir = Path(run_dir); cf = run_dir/'config.json'
@@ -63,6 +63,8 @@ def fit_response_correction(
         with open_jets(f) as jf: y.append(jf.read_scalars([cfg['targets'][0]], loc)[cfg['targets'][0]])
     pred, y = np.concatenate(pred), np.concatenate(y)
     cal = MonotoneCalibration().fit(pred, y, method='inversion', n_bins=n_bins)
+    if cal.refused: raise E2EDataError(f'response correction refused: {cal.refused}', file=cf, key='response_correction',
+                                       expected='a model output that orders the training jets by the target')
     rc = dict(cal.to_dict(), target=cfg['targets'][0], source='training split', n_jets=int(len(idx)))
     with atomic_path(cf) as tmp: tmp.write_text(json.dumps(dict(cfg, response_correction=rc), indent=1))
     get_logger('e2e_nb.response').info(f'response correction fitted on {len(idx)} training jets of {run_dir}')

@@ -1,4 +1,4 @@
-"Tests of e2e_nb.evaluation: metrics on known inputs, calibration, metrics.json schema, the e2e-evaluate CLI and bad inputs"
+"Tests of e2e_nb.evaluation: metrics on known inputs, calibration, metrics.json schema, the e2e-evaluate CLI (mass scan, QCD block, refused calibrations) and bad inputs"
 import json
 from pathlib import Path
 import numpy as np
@@ -233,3 +233,92 @@ def test_residual_explorer_static(files):
     assert len(w.regions) == 9 == len(w.views)
     assert sum(len(g['idx']) for g in w.regions) == len(t)
     assert w.links[0].source[1] == 'index' and w.links[0].target[1] == 'selected_index' # menu drives the pre-rendered stack
+
+# ---------------------------------------------------------------- mass scan, QCD block, containment and refused calibrations
+
+def _retouch(src, dst, attrs=None, **cols):
+    "Copy the jet file `src` to `dst` with the scalar columns `cols` (and root attributes `attrs`) replaced"
+    import h5py
+    with h5py.File(src, 'r') as f, h5py.File(dst, 'w') as g:
+        for k in f: f.copy(k, g) if k not in cols else g.create_dataset(k, data=np.asarray(cols[k], f[k].dtype))
+        g.attrs.update(dict(f.attrs)); g.attrs.update(attrs or {})
+    return dst
+
+NS = 100 # jets per scan file
+
+@pytest.fixture(scope='module')
+def scan_files(files):
+    "Synthetic tt̄ files at three top masses whose traditional masses follow m_t: m_jet = m_t + N(0, 15), m_SD^gen = m_t + N(0, 10)"
+    out = []
+    for k, mt in enumerate([160., 172.5, 185.]):
+        src = write_synthetic_e2e(files['dir']/f'raw_scan{k}.h5', n_jets=NS, seed=10 + k, process='ttbar', compression=None)
+        rng = np.random.default_rng(k); mj = mt + 15*rng.standard_normal(NS)
+        gs = json.dumps(dict(simulation=dict(process='ttbar', top_mass=mt, mass_window=0.)))
+        out.append(_retouch(src, files['dir']/f'ttbar_mt{mt}.h5', dict(generator_settings=gs), m_gen=np.full(NS, mt),
+                            m_jet=mj, m_sd=0.95*mj, m_sd_gen=mt + 10*rng.standard_normal(NS)))
+    return out
+
+@pytest.fixture(scope='module')
+def qcd_gen(files):
+    "QCD jets with a generated soft-drop mass that the raw masses follow"
+    sc = open_jets(files['qcd']).read_scalars(['m_sd'])
+    return _retouch(files['qcd'], files['dir']/'qcd_gen.h5', m_sd_gen=sc['m_sd']*1.1 + 2)
+
+def test_cli_scan_qcd_containment(run_dir, files, scan_files, qcd_gen, tmp_path, capsys):
+    from e2e_nb.metrics import sigma_fisher, sigma_eff
+    out = tmp_path/'report'
+    ev.e2e_evaluate(run=str(run_dir), data=str(files['test']), out=str(out), qcd=str(qcd_gen), scan=[str(f) for f in scan_files], n_boot=50)
+    mj = json.loads((out/'metrics.json').read_text()); name = mj['model']
+    sc = mj['mass_scan']
+    assert sc['top_masses'] == [160., 172.5, 185.] and sc['files'] == [str(f) for f in scan_files] and sc['n_boot'] == 50
+    assert set(sc['selections']) == {'all', 'contained'}
+    for sel, tab in sc['selections'].items():
+        assert set(tab) == {name, 'reco_mjet', 'reco_msd', 'gen_msd'}
+        for d in tab.values(): assert set(d) == {'sigma_fisher', 'sigma_fisher_err', 'sigma_eff', 'sigma_eff_err', 'n'}
+    assert sc['selections']['all']['reco_msd']['n'] == [NS]*3
+    # the table holds exactly what the metrics functions give on the files' raw values (calibration-free)
+    ms = [open_jets(f).read_scalars(['m_sd', 'contained']) for f in scan_files]
+    assert sc['selections']['all']['reco_msd']['sigma_fisher'] == pytest.approx(sigma_fisher([m['m_sd'] for m in ms], sc['top_masses'])['sigma'])
+    c = sigma_eff([m['m_sd'][m['contained'] == 1] for m in ms], sc['top_masses'], n_boot=0)['sigma']
+    assert sc['selections']['contained']['reco_msd']['sigma_eff'] == pytest.approx(c)
+    assert 4 < sc['selections']['all']['gen_msd']['sigma_eff'] < 25 # m_t + N(0, 10) on 100 jets per mass
+    # containment split of the pooled tables
+    ct = mj['containment']
+    assert ct['contained']['n_jets'] + ct['uncontained']['n_jets'] == mj['n_jets'] == N
+    assert set(ct['contained']['estimators']) == set(mj['estimators']) and 'resolution_err' in mj['estimators'][name]['bins']
+    # QCD block: every estimator against the generated soft-drop mass
+    q = mj['qcd']
+    assert set(q) >= {name, 'reco_msd (raw)', 'reco_mjet (raw)'} and q[name]['n'] == 40
+    for d in q.values(): assert set(d) >= {'median_ratio', 'spearman', 'frac_window', 'window', 'n_ref'}
+    assert q['reco_msd (raw)']['spearman'] == pytest.approx(1.) and q['reco_msd (raw)']['median_ratio'] < 1
+    assert (out/'qcd_vs_msd_gen.png').stat().st_size > 1000
+    # the report's headline is the scan table; the pooled resolution comes after it
+    md = (out/'report.md').read_text()
+    assert md.index('Per-jet information on the top mass') < md.index('Pooled response') < md.index('QCD jets')
+    assert 'σ_F all' in md and 'Contained jets' in md and 'Uncontained jets' in md
+    o = capsys.readouterr().out
+    assert o.index('per-jet information on m_t') < o.index('resolution [%]')
+
+def test_refused_calibration_reported(run_dir, files, tmp_path, capsys):
+    "An anti-correlated m_SD: its calibration is refused, it appears only uncalibrated, and the reason is in metrics.json and report.md"
+    t = open_jets(files['test']).read_scalars(['m_gen'])['m_gen']
+    bad = _retouch(files['test'], tmp_path/'anti.h5', m_sd=600 - t, m_jet=np.full(len(t), 170.))
+    run = tmp_path/'run'; import shutil; shutil.copytree(run_dir, run)
+    cfg = json.loads((run/'config.json').read_text()); cfg['data'] = [str(tmp_path/'gone.h5')] # calibrate on half of the file
+    (run/'config.json').write_text(json.dumps(cfg))
+    out = tmp_path/'report'
+    ev.e2e_evaluate(run=str(run), data=str(bad), out=str(out), n_boot=0)
+    mj = json.loads((out/'metrics.json').read_text())
+    ref = mj['calibration']['refused']
+    assert set(ref) == {'reco_msd', 'reco_mjet'} and 'Spearman correlation -1.00' in ref['reco_msd'] and 'flat' in ref['reco_mjet']
+    assert set(mj['estimators']) == {mj['model'], 'gen_msd'} and set(mj['uncalibrated']) == {'reco_mjet', 'reco_msd', 'gen_msd'}
+    assert mj['calibration']['curves']['reco_msd']['refused'] == ref['reco_msd'] and 'summary' in mj and 'resolution_gain' not in mj['summary']
+    md = (out/'report.md').read_text()
+    assert '`reco_msd`: **refused**' in md and 'No mass scan given' in md
+    assert 'reco_msd: calibration refused' in capsys.readouterr().out
+
+def test_scan_bad_inputs(run_dir, files, scan_files, tmp_path):
+    with pytest.raises(SystemExit, match='no tt̄ top mass'):
+        ev.e2e_evaluate(run=str(run_dir), data=str(files['test']), out=str(tmp_path/'r'), scan=[str(files['test']), str(scan_files[0])])
+    with pytest.raises(E2EDataError, match='two or more distinct top masses'): ev.scan_masses([scan_files[0], scan_files[0]])
+    with pytest.raises(E2EDataError, match='scan file not found'): ev.scan_masses([tmp_path/'nope.h5'])

@@ -12,10 +12,13 @@ def test_e2e_run_tiny(tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     # the metrics table and where things are
-    for s in ('| estimator', '| cnn', '| reco_msd', 'plots:', 'metrics:', 'export:'): assert s in r.stdout, (s, r.stdout)
+    for s in ('| estimator', '| cnn', 'plots:', 'metrics:', 'export:'): assert s in r.stdout, (s, r.stdout)
     m = json.loads((out/'report'/'metrics.json').read_text())
     assert m['target'] == 'm_gen' and m['n_jets'] > 0
-    assert {'cnn', 'reco_mjet', 'reco_msd', 'gen_msd'} <= set(m['estimators'])
+    # every baseline is calibrated or its calibration refused (with the reason), and only calibrated ones are in the table
+    refused = m['calibration']['refused']
+    assert {'cnn', 'reco_mjet', 'reco_msd', 'gen_msd'} <= set(m['estimators']) | set(refused) and not set(refused) & set(m['estimators'])
+    assert ('| reco_msd' in r.stdout) == ('reco_msd' not in refused)
     assert sorted(p.name for p in (out/'report').glob('*.png')), 'no plots written'
     for f in ('model.onnx', 'model.pt', 'parity.json'): assert (out/'export'/f).exists(), f
     assert json.loads((out/'export'/'parity.json').read_text())['onnx']['max_rel'] < 1e-4
