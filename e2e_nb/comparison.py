@@ -18,11 +18,12 @@ from .loader import JetDataset
 from .preprocess import Preprocessor, Augment
 from .training import make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads
 from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_file, evaluate_estimators,
-                               comparison_summary, _jsonable, plot_style, plot_label)
+                               comparison_summary, _jsonable, plot_style, plot_label, evaluate_scan)
 
 # %% auto #0
 __all__ = ['SEARCH_SPACES', 'train_config', 'measure_latency', 'predict_test_jets', 'Comparison', 'comparison_table',
-           'plot_comparison', 'finished_run', 'compare_models', 'suggest', 'TuneResult', 'tune', 'plot_study']
+           'plot_comparison', 'finished_run', 'scan_information', 'compare_models', 'suggest', 'TuneResult', 'tune',
+           'plot_study']
 
 # %% ../nbs/13_comparison.ipynb #ab789c97
 def _read_log(out)->list:
@@ -138,8 +139,9 @@ def predict_test_jets(
 # %% ../nbs/13_comparison.ipynb #14243699
 class Comparison:
     "The result of `compare_models`: `table` (a DataFrame), `metrics` (`evaluate_estimators` output), `preds`, `truth`, `runs`"
-    def __init__(self, table, metrics, preds, truth, runs, config):
+    def __init__(self, table, metrics, preds, truth, runs, config, scan=None):
         self.table,self.metrics,self.preds,self.truth,self.runs,self.config = table,metrics,preds,truth,runs,config
+        self.scan = scan # `scan_information` output, or None
     def __repr__(self): return f'Comparison of {len(self.runs)} models and {len(self.table) - len(self.runs)} baselines on {len(self.truth)} jets\n{self.table}'
     def _repr_html_(self): return self.table._repr_html_()
     def plot(self, title=None): "`plot_comparison` of the table"; return plot_comparison(self.table, title)
@@ -155,7 +157,8 @@ class Comparison:
         plt.close(fig)
         models = self.table[self.table['kind'] == 'model'][['params', 'train_s', 'latency_ms']].astype(float).to_dict('index')
         m = dict(n_jets=len(self.truth), target=self.config['targets'][0], estimators=self.metrics, models=models,
-                 split=self.config['split'], training=self.config['training'], preprocessing=self.config['preprocessing'])
+                 split=self.config['split'], training=self.config['training'], preprocessing=self.config['preprocessing'],
+                 mass_scan=self.scan)
         with atomic_path(out/'metrics.json') as t: t.write_text(json.dumps(_jsonable(m), indent=1, allow_nan=False))
         return dict(csv=out/'comparison.csv', png=out/'comparison.png', metrics=out/'metrics.json')
 
@@ -164,8 +167,9 @@ def comparison_table(
     metrics:dict, # `evaluate_estimators` output: name -> metrics
     info:dict|None=None, # name -> {'params', 'train_s', 'latency_ms'} for the trained models
     reference:str='reco_msd', # baseline of the `gain_vs_msd` column
+    scan:dict|None=None, # `scan_information` output: σ_F and σ_eff on a tt̄ mass scan
 )->pd.DataFrame:
-    "One row per estimator (models first, then baselines) with cost and metric columns, sorted by resolution within each kind"
+    "One row per estimator (models first, then baselines) with cost and metric columns, ranked by σ_F on tt̄ if `scan`"
     info = info or {}
     rows = []
     for k,d in metrics.items():
@@ -178,7 +182,14 @@ def comparison_table(
                          max_bin_bias=s.get('max_abs_bias_in_range', np.nan), n=d['n']))
     t = pd.DataFrame(rows).set_index('estimator')
     t['params'] = t['params'].astype('Int64')
-    return t.sort_values(['kind', 'resolution'], key=lambda c: c.map({'model': 0, 'baseline': 1}) if c.name == 'kind' else c)
+    if scan is None:
+        return t.sort_values(['kind', 'resolution'], key=lambda c: c.map({'model': 0, 'baseline': 1}) if c.name == 'kind' else c)
+    for sel,tab in scan['selections'].items():
+        sfx = '' if sel == 'all' else f'_{sel}'
+        for q,col in (('sigma_fisher', 'sigma_F'), ('sigma_fisher_err', 'sigma_F_err'), ('sigma_eff', 'sigma_eff')):
+            t[col + sfx] = [np.inf if tab.get(k, {}).get(q, np.nan) is None else tab.get(k, {}).get(q, np.nan) for k in t.index]
+    return t.sort_values('sigma_F', na_position='last')
+
 
 # %% ../nbs/13_comparison.ipynb #e00754c7
 def plot_comparison(
@@ -229,6 +240,25 @@ def finished_run(
     strip = lambda c: {k: v for k,v in c.items() if k != 'created'}
     return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(cfg))) and len(h) >= cfg['training']['epochs']
 
+# %% ../nbs/13_comparison.ipynb #cc6fcab5
+def scan_information(
+    runs:dict, # name -> `Run` regressing `m_gen`
+    scan_files:list, # tt̄ files at several top masses (`e2e-simulate --process ttbar --top_mass M`)
+    max_jets:int|None=None, # use at most this many jets of each file
+    n_boot:int=200, # bootstrap resamples for the errors
+    show_progress:bool=False, # progress bars
+)->dict:
+    "σ_F and σ_eff (GeV per jet) of every model and of the raw baselines on all and on contained jets of a tt̄ mass scan"
+    out = None
+    for name,r in runs.items():
+        s = evaluate_scan(r, scan_files, max_jets=max_jets, n_boot=n_boot, show_progress=show_progress)
+        for tab in s['selections'].values(): tab[name] = tab.pop(str(r.config['model']))
+        if out is None: out = s
+        else:
+            for sel,tab in s['selections'].items(): out['selections'][sel][name] = tab[name]
+    return out
+
+
 # %% ../nbs/13_comparison.ipynb #b4b60636
 def compare_models(
     train_files, # jet files to train (and validate) on
@@ -245,6 +275,7 @@ def compare_models(
     device=None, # training device
     max_test_jets:int|None=None, # score at most this many test jets
     latency_batches:int=20, # timed batches per model
+    scan_files=None, # tt̄ files at several top masses: rank by σ_F on them (`scan_information`)
     show_progress:bool=False, # progress bars
     **kwargs, # further `make_config` arguments shared by all models (targets, scalars, loss, schedule, weight_decay, seed, ...)
 )->Comparison:
@@ -271,7 +302,8 @@ def compare_models(
     s = np.stack([jf.read_scalars(cfg['scalars'], i)[k] for k in cfg['scalars']], 1) if cfg['scalars'] else None
     for name,r in runs.items(): info[name]['latency_ms'] = measure_latency(r.e2e_model(), x, s, n_batches=latency_batches)
     metrics = evaluate_estimators(preds, truth, cfg['targets'][0], extra=extra)
-    return Comparison(comparison_table(metrics, info), metrics, preds, truth, runs, cfg)
+    scan = None if scan_files is None else scan_information(runs, scan_files, max_jets=max_test_jets, show_progress=show_progress)
+    return Comparison(comparison_table(metrics, info, scan=scan), metrics, preds, truth, runs, cfg, scan)
 
 # %% ../nbs/13_comparison.ipynb #8f1021a2
 SEARCH_SPACES = dict(
