@@ -86,7 +86,7 @@ class DetectorConfig:
     pixel_half_length:float=26.5 # half-length of the pixel barrel (cm)
     pixel_efficiency:float=0.99 # hit efficiency per layer
     pixel_pt_min:float=0.3 # charged particles below this curl up before the pixels matter (GeV)
-    image_seed:str='hcal' # image centre: 'hcal' (RecoE2E's JetFrameProducer seed, as in CMSSW) or 'axis' (jet-axis crystal)
+    image_seed:str='hcal' # image centre: 'hcal' (RecoE2E's JetFrameProducer seed) or 'axis' (jet-axis crystal)
 
 
 # %% ../nbs/02_detector.ipynb #51805b9f
@@ -134,7 +134,7 @@ def primary_vertices(
     n_events:int, # events in the chunk
     gap:float=0.1, # a gap in z0 wider than this separates two vertices (cm)
 )->np.ndarray:
-    "z of each event's primary vertex: gap-clustered tracks, the cluster of largest Σ pT²; 0 (beam spot) without tracks"
+    "z of each event's primary vertex: gap-clustered tracks, the cluster of largest Σ pT² (0 without tracks)"
     out = np.zeros(n_events)
     if len(event) == 0: return out
     o = np.lexsort((z0, event)); ev, z, w = event[o], z0[o], 1/np.maximum(sigma[o], 1e-6)**2
@@ -228,7 +228,8 @@ def _tracks(p, q, pt, eta, phi0, cfg, rng):
     t = _fakes(t, cfg, rng)
     o = np.argsort(t['event'], kind='stable'); t = {k: v[o] for k,v in t.items()}
     n_ev = int(p['event'].max()) + 1 if len(p['event']) else 0
-    t['dz'] = t['z0'] - primary_vertices(t['event'], t['z0'], t['pt'], ip_sigma(cfg.dz_res, t['pt']), n_ev, cfg.pv_gap)[t['event']]
+    zpv = primary_vertices(t['event'], t['z0'], t['pt'], ip_sigma(cfg.dz_res, t['pt']), n_ev, cfg.pv_gap)
+    t['dz'] = t['z0'] - zpv[t['event']]
     pz = t['pt']*np.sinh(t['eta'])
     t['phi_ecal'], ze, t['reached'] = propagate(t['pt'], t['phi'], pz, t['charge'], t['z0'], cfg.r_ecal, cfg.b_field)
     t['eta_ecal'] = np.arcsinh(ze/cfg.r_ecal)
@@ -277,15 +278,16 @@ def detector_response(
     "Tracks, ECAL hits, HCAL towers, pixel hits and particle-flow candidates of a chunk of events"
     cfg = cfg or DetectorConfig(); rng = rng or np.random.default_rng()
     if cfg.track_image not in TRACK_IMAGES:
-        raise E2EDataError(f'unknown track image {cfg.track_image!r}', key='track_image', expected=f'one of {TRACK_IMAGES}')
+        raise E2EDataError(f'unknown track image {cfg.track_image!r}', key='track_image',
+                           expected=f'one of {TRACK_IMAGES}')
     q = p['charge'].astype(np.float64); pt = np.hypot(p['px'], p['py'])
     eta = np.arcsinh(p['pz']/np.maximum(pt, 1e-12)); phi0 = np.arctan2(p['py'], p['px'])
     trk, pix = _tracks(p, q, pt, eta, phi0, cfg, rng), _pixels(p, q, pt, phi0, cfg, rng)
     c = _calo(p, q, eta, phi0, pt, cfg, rng)
     ieta, iphi = eta_to_ieta(c['eta']), phi_to_iphi(c['phi'])
-    # ECAL: EM showers (and hadron showers starting in ECAL) spread over 3 x 3 crystals, MIPs in one; noise; zero suppression
+    # ECAL: EM showers (and hadron showers starting there) over 3 x 3 crystals, MIPs in one; noise; zero suppression
     k, wide = ecal_kernel(cfg.ecal_core), c['em'] | c['early']
-    i1 = np.flatnonzero((c['ecal'] > 0) & (ieta >= 0) & ~wide); i9 = np.flatnonzero((c['ecal'] > 0) & (ieta >= 0) & wide)
+    hit = (c['ecal'] > 0) & (ieta >= 0); i1, i9 = np.flatnonzero(hit & ~wide), np.flatnonzero(hit & wide)
     de,dp = np.divmod(np.arange(9), 3)
     ev = np.concatenate([p['event'][i1], np.repeat(p['event'][i9], 9)])
     ie = np.concatenate([ieta[i1], (ieta[i9][:, None] + de - 1).ravel()])
@@ -336,8 +338,9 @@ def pf_candidates(
     mom = _aggregate(*key, np.r_[np.zeros(len(h)), trk['pt'][j]*np.cosh(trk['eta'][j])], 2000, N_PHI//T)[3]
     ev, te, tp, raw = _aggregate(*key, np.r_[c['ecal'][h] + c['hcal'][h], np.zeros(len(j))], 2000, N_PHI//T)
     cal = raw.copy()
-    for _ in range(4): cal = raw/hadron_response(cal, cfg.e_over_h)          # PF hadron calibration: invert the response
-    excess = cal - mom; k = excess > np.maximum(cfg.pf_hcal_min, np.hypot(cfg.hcal_res[0]*np.sqrt(mom), cfg.hcal_res[1]*mom))
+    for _ in range(4): cal = raw/hadron_response(cal, cfg.e_over_h)     # PF hadron calibration: invert the response
+    sig = np.hypot(cfg.hcal_res[0]*np.sqrt(mom), cfg.hcal_res[1]*mom)  # expected spread of the tracks' calorimeter energy
+    excess = cal - mom; k = excess > np.maximum(cfg.pf_hcal_min, sig)
     eta = (te - 1000 + 0.5)*T*D_ETA
     cand.append((ev[k], excess[k]/np.cosh(eta[k]), eta[k], ((tp[k] + 0.5)*T*D_PHI) - math.pi, 2))
     ev, pt, eta, phi, kind = (np.concatenate([np.broadcast_to(x[i], x[0].shape) for x in cand]) for i in range(5))
