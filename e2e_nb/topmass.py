@@ -394,8 +394,9 @@ def estimators(
     idx=None, # sorted local jet indices (None: all)
     batch_size:int=256, # jets per forward pass
 )->dict:
-    "{'E2E': regressed mass, 'm_SD': calibrated soft-drop mass, 'm_SD raw': soft-drop mass} of the jets `idx` of `path` (GeV)"
+    "{'E2E': regressed mass, 'm_SD': calibrated (raw if the guard refused it), 'm_SD raw': soft-drop mass} of jets `idx` (GeV)"
     from e2e_nb.data import open_jets
     jf = open_jets(path); a = np.arange(len(jf)) if idx is None else np.asarray(idx)
     msd = jf.read_scalars('m_sd', a)['m_sd'].astype(np.float64)
-    return {'E2E': run.predict_file(path, a, batch_size)[:, 0].astype(np.float64), 'm_SD': msd_cal(msd), 'm_SD raw': msd}
+    cal = msd if msd_cal.refused else msd_cal(msd)        # a calibration the guard refuses is not applied
+    return {'E2E': run.predict_file(path, a, batch_size)[:, 0].astype(np.float64), 'm_SD': cal, 'm_SD raw': msd}
