@@ -10,7 +10,7 @@ from fastcore.script import call_parse, Param, store_true
 from .core import *
 
 # %% auto #0
-__all__ = ['shipped_runs', 'e2e_pipeline', 'e2e_run']
+__all__ = ['SCAN_MASSES', 'shipped_runs', 'e2e_pipeline', 'e2e_run']
 
 # %% ../nbs/20_pipeline.ipynb #3e1e8a1f
 def shipped_runs()->list:
@@ -18,12 +18,16 @@ def shipped_runs()->list:
     d = PACKAGE_DIR/'weights'
     return sorted(p for p in d.glob('*') if (p/'config.json').exists() and (p/'model.safetensors').exists()) if d.exists() else []
 
+# %% ../nbs/20_pipeline.ipynb #0ce1f83a
+SCAN_MASSES = (160., 172.5, 185.) # top masses (GeV) of the main job's tt̄ mass scan
+
 # %% ../nbs/20_pipeline.ipynb #b8da2c98
 def e2e_pipeline(
     out=None, # output directory (default: `e2e_path('runs', 'e2e_run')`)
     n_train:int=1500, # simulated top-gun jets for training (split 80/10/10 into train/validation/test)
     n_test:int=500, # independent simulated top-gun jets for the evaluation
     n_qcd:int=200, # simulated QCD jets for the mass-sculpting plot (0: none)
+    n_scan:int=300, # simulated tt̄ jets at each of m_t = 160, 172.5, 185 GeV for σ_F and σ_eff (0: none)
     model:str='resnet15', # model to train (see `e2e_nb.models.list_models()`)
     epochs:int=3, # training epochs
     pool:int=1, # sum-pool the 125 × 125 images by this factor before the model
@@ -35,7 +39,7 @@ def e2e_pipeline(
     "Simulate → train (or use shipped weights) → evaluate → export; returns the paths and the metrics"
     from e2e_nb.generate import simulate
     from e2e_nb.training import train
-    from e2e_nb.evaluation import evaluate_run, write_report, metrics_table
+    from e2e_nb.evaluation import evaluate_run, write_report, metrics_table, scan_table
     from e2e_nb.export import export_run
     from e2e_nb.models import list_models
     import matplotlib; matplotlib.use('Agg')
@@ -57,12 +61,16 @@ def e2e_pipeline(
     log.info(f'simulating {n_test} independent top-gun jets for the evaluation')
     test_file = sim('test', 'topgun', n_test, seed + 1000)
     qcd_file = sim('qcd', 'qcd', n_qcd, seed + 2000) if n_qcd else None
-    metrics, figs = evaluate_run(run_dir, test_file, qcd=qcd_file)
+    if n_scan: log.info(f'simulating {n_scan} tt̄ jets at each of m_t = {SCAN_MASSES} GeV: the per-jet information on m_t')
+    scan = [simulate(out/'data'/f'ttbar_m{m:g}.h5', 'ttbar', n_scan, seed=seed + 3000 + k, workers=workers, overwrite=True,
+                     show_progress=show_progress, top_mass=m) for k,m in enumerate(SCAN_MASSES)] if n_scan else None
+    metrics, figs = evaluate_run(run_dir, test_file, qcd=qcd_file, scan=scan)
     paths = write_report(out/'report', metrics, figs)
     parity = export_run(run_dir, out/'export', data=test_file, overwrite=True)
     res = dict(run=str(run_dir), report=str(out/'report'), plots=sorted(str(p) for k,p in paths.items() if k not in ('metrics', 'report')),
                metrics_file=str(paths['metrics']), export=str(out/'export'), parity=parity, metrics=metrics,
-               table=metrics_table(json.loads(Path(paths['metrics']).read_text())), seconds=round(time.time() - t0, 1))
+               table=metrics_table(json.loads(Path(paths['metrics']).read_text())), seconds=round(time.time() - t0, 1),
+               scan_table=scan_table(metrics['mass_scan']) if scan else None)
     return res
 
 # %% ../nbs/20_pipeline.ipynb #26f27d32
@@ -73,6 +81,7 @@ def e2e_run(
     n_train:int=1500, # simulated top-gun jets for training
     n_test:int=500, # independent top-gun jets for the evaluation
     n_qcd:int=200, # QCD jets for the mass-sculpting plot
+    n_scan:int=300, # tt̄ jets at each top mass of the scan (σ_F, σ_eff; 0: none)
     model:str='resnet15', # model to train when no shipped weights are used
     epochs:int=3, # training epochs
     pool:int=1, # sum-pool factor of the images
@@ -83,9 +92,11 @@ def e2e_run(
 ):
     "e2e_nb's main job: simulate, train (or use the shipped weights), evaluate against m_SD and export for CMSSW"
     import sys
-    try: r = e2e_pipeline(out, n_train, n_test, n_qcd, model, epochs, pool, seed, retrain, workers, not quiet)
+    try: r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers,
+                          not quiet)
     except (ValueError, FileExistsError) as e: sys.exit(f'e2e-run: error: {e}') # E2EDataError is a ValueError
     m = r['metrics']
+    if r['scan_table']: print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
     print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} (run: {r['run']})\n")
     print(r['table'])
     print(f"\nplots:   {r['report']}/ ({len(r['plots'])} PNG files, report.md)")

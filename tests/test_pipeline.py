@@ -7,14 +7,15 @@ BIN = Path(sys.executable).parent
 def test_e2e_run_tiny(tmp_path):
     env = dict(os.environ, E2E_NB_HOME=str(tmp_path/'home'), E2E_NB_PROGRESS='0')
     out = tmp_path/'job'
-    r = subprocess.run([str(BIN/'e2e-run'), '--out', str(out), '--n-train', '120', '--n-test', '60', '--n-qcd', '30',
+    r = subprocess.run([str(BIN/'e2e-run'), '--out', str(out), '--n-train', '120', '--n-test', '60', '--n-qcd', '30', '--n-scan', '40',
                         '--model', 'cnn', '--epochs', '1', '--pool', '4', '--retrain', '--workers', '1', '--quiet'],
                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     # the metrics table and where things are
-    for s in ('| estimator', '| cnn', 'plots:', 'metrics:', 'export:'): assert s in r.stdout, (s, r.stdout)
+    for s in ('| estimator', '| cnn', 'plots:', 'metrics:', 'export:', 'σ_F all'): assert s in r.stdout, (s, r.stdout)
     m = json.loads((out/'report'/'metrics.json').read_text())
     assert m['target'] == 'm_gen' and m['n_jets'] > 0
+    assert m['mass_scan']['top_masses'] == [160., 172.5, 185.] and 'cnn' in m['mass_scan']['selections']['all']
     # every baseline is calibrated or its calibration refused (with the reason), and only calibrated ones are in the table
     refused = m['calibration']['refused']
     assert {'cnn', 'reco_mjet', 'reco_msd', 'gen_msd'} <= set(m['estimators']) | set(refused) and not set(refused) & set(m['estimators'])
