@@ -167,43 +167,29 @@ def test_export_run_cli(tmp_path, run_dir):
     assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind
 
 
-def test_export_warns_about_images_not_centred_like_recoe2e(tmp_path, run_dir, caplog, monkeypatch):
-    "The run records how its images were centred; export_run warns unless it is RecoE2E's HCAL seed"
+@pytest.mark.parametrize('key,good,bad,topic,warning', [
+    ('image_seed', 'hcal', 'axis', 'centred', 'centred on the jet axis'),                 # sample_file: default seed
+    ('track_image', 'recoe2e', 'ecal_face', 'track channels', "track channels made as 'ecal_face'")])
+def test_export_warns_about_images_not_made_like_recoe2e(tmp_path, run_dir, caplog, monkeypatch, key, good, bad, topic, warning):
+    "The run records how its images were made (centre, track channels); export_run stores it and warns unless it is RecoE2E's"
     import logging, shutil
     monkeypatch.setattr(logging.getLogger('e2e_nb'), 'propagate', True)   # get_logger stops propagation; caplog listens at the root
     from e2e_nb.training import load_run
     cfg = load_run(run_dir).config
-    assert cfg['image_seed'] == 'hcal'                     # sample_file: e2e_nb's simulation with its default seed
-    axis = tmp_path/'axis_run'; shutil.copytree(run_dir, axis)
-    (axis/'config.json').write_text(json.dumps({**cfg, 'image_seed': 'axis'}))
-    with caplog.at_level(logging.WARNING, logger='e2e_nb.export'):
-        ex.export_run(run_dir, tmp_path/'a', n_jets=4)
-        assert not [r for r in caplog.records if 'centred' in r.getMessage()]
-        rep = ex.export_run(axis, tmp_path/'b', n_jets=4)
-    assert any('centred on the jet axis' in r.getMessage() for r in caplog.records)
-    assert rep['spec']['image_seed'] == 'axis'
-    import onnx
-    meta = {p.key: p.value for p in onnx.load(tmp_path/'b'/'model.onnx').metadata_props}
-    assert meta['e2e.image_seed'] == 'axis'
-
-
-def test_export_warns_about_track_channels_not_made_like_recoe2e(tmp_path, run_dir, caplog, monkeypatch):
-    "The run records its track channels' convention; export_run warns unless it is RecoE2E's, and stores it"
-    import logging, shutil
-    monkeypatch.setattr(logging.getLogger('e2e_nb'), 'propagate', True)
-    from e2e_nb.training import load_run
-    cfg = load_run(run_dir).config
-    assert cfg['track_image'] == 'recoe2e'                 # sample_file: e2e_nb's simulation with its defaults
+    assert cfg[key] == good                                # sample_file: e2e_nb's simulation with its defaults
     old = tmp_path/'old_run'; shutil.copytree(run_dir, old)
-    (old/'config.json').write_text(json.dumps({**cfg, 'track_image': 'ecal_face'}))
+    (old/'config.json').write_text(json.dumps({**cfg, key: bad}))
     with caplog.at_level(logging.WARNING, logger='e2e_nb.export'):
         ex.export_run(run_dir, tmp_path/'a', n_jets=4)
-        assert not [r for r in caplog.records if 'track channels' in r.getMessage()]
+        assert not [r for r in caplog.records if topic in r.getMessage()]
         rep = ex.export_run(old, tmp_path/'b', n_jets=4)
-    assert any("track channels made as 'ecal_face'" in r.getMessage() for r in caplog.records)
-    assert rep['spec']['track_image'] == 'ecal_face'
-    import onnx
+    assert any(warning in r.getMessage() for r in caplog.records)
+    assert rep['spec'][key] == bad
     meta = {p.key: p.value for p in onnx.load(tmp_path/'b'/'model.onnx').metadata_props}
-    assert meta['e2e.track_image'] == 'ecal_face'
+    assert meta[f'e2e.{key}'] == bad
+
+
+def test_shipped_weights_record_their_track_channels():
+    "The shipped weights predate RecoE2E's track channels, and their config says so (export then warns)"
     shipped = json.loads((Path(ex.__file__).parent/'weights'/'resnet15_topgun'/'config.json').read_text())
-    assert shipped['track_image'] == 'ecal_face'          # the shipped weights predate RecoE2E's track channels
+    assert shipped['track_image'] == 'ecal_face' and shipped['image_seed'] == 'hcal'
