@@ -13,7 +13,7 @@ from .core import E2EDataError
 __all__ = ['D_ETA', 'N_PHI', 'D_PHI', 'EB_ETA_MAX', 'N_EB_ETA', 'EB_OFFSET', 'N_ETA', 'ETA_FRAME_MAX', 'HCAL_TOWER',
            'TRACK_IMAGES', 'eta_to_ieta', 'phi_to_iphi', 'ieta_to_eta', 'iphi_to_phi', 'DetectorConfig', 'propagate',
            'impact_parameters', 'ip_sigma', 'primary_vertices', 'ecal_kernel', 'smear_energy', 'hadron_response',
-           'tower_shares', 'detector_response', 'pf_candidates', 'noise_hits']
+           'tower_shares', 'check_track_image', 'detector_response', 'pf_candidates', 'noise_hits']
 
 # %% ../nbs/02_detector.ipynb #edf6567d
 D_ETA = 0.0174 # crystal size in η
@@ -270,6 +270,16 @@ def _calo(p, q, eta, phi0, pt, cfg, rng):
 # %% ../nbs/02_detector.ipynb #edd52cce
 TRACK_IMAGES = ('recoe2e', 'ecal_face') # track conventions of the images (`DetectorConfig.track_image`)
 
+def check_track_image(
+    method:str, # track convention, as `DetectorConfig.track_image`
+)->str:
+    "`method` if the images know it, else an `E2EDataError` (`simulate` calls it before starting its workers)"
+    if method not in TRACK_IMAGES:
+        raise E2EDataError(f'unknown track image {method!r}', key='track_image', expected=f'one of {TRACK_IMAGES}')
+    return method
+
+
+# %% ../nbs/02_detector.ipynb #deb45ffe
 def detector_response(
     p:dict, # particle table from `EventSource.generate`
     cfg:DetectorConfig|None=None, # detector settings
@@ -277,9 +287,7 @@ def detector_response(
 )->dict:
     "Tracks, ECAL hits, HCAL towers, pixel hits and particle-flow candidates of a chunk of events"
     cfg = cfg or DetectorConfig(); rng = rng or np.random.default_rng()
-    if cfg.track_image not in TRACK_IMAGES:
-        raise E2EDataError(f'unknown track image {cfg.track_image!r}', key='track_image',
-                           expected=f'one of {TRACK_IMAGES}')
+    check_track_image(cfg.track_image)
     q = p['charge'].astype(np.float64); pt = np.hypot(p['px'], p['py'])
     eta = np.arcsinh(p['pz']/np.maximum(pt, 1e-12)); phi0 = np.arctan2(p['py'], p['px'])
     trk, pix = _tracks(p, q, pt, eta, phi0, cfg, rng), _pixels(p, q, pt, phi0, cfg, rng)

@@ -15,7 +15,7 @@ import e2e_nb
 from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
 from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
 from .simulation import SimConfig, EventSource, check_config
-from .detector import DetectorConfig, detector_response, TRACK_IMAGES
+from .detector import DetectorConfig, detector_response, check_track_image
 from .jets import make_jets, check_image_seed, JET_PT_MIN, JET_ETA_MAX
 
 # %% auto #0
@@ -128,8 +128,7 @@ def simulate(
     sim = check_config(SimConfig(process=process, **kw))
     if n_jets < 1: raise E2EDataError(f'n_jets = {n_jets}', key='n_jets', expected='>= 1')
     check_image_seed(det.image_seed)
-    if det.track_image not in TRACK_IMAGES:
-        raise E2EDataError(f'unknown track image {det.track_image!r}', key='track_image', expected=f'one of {TRACK_IMAGES}')
+    check_track_image(det.track_image)
     if not (0 < eta_max <= 1.37): raise E2EDataError(f'|η| cut {eta_max} lets the 125-crystal window leave the frame', key='eta_max', expected='0 < eta_max <= 1.37')
     if out.exists() and not overwrite: raise FileExistsError(f'{out} exists; refusing to overwrite it (pass --overwrite)')
     i_shard, n_shards = parse_shard(shard)
