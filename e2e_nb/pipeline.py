@@ -47,8 +47,8 @@ def e2e_pipeline(
     out = Path(out) if out is not None else e2e_path('runs', 'e2e_run')
     out.mkdir(parents=True, exist_ok=True)
     log, t0, res = get_logger('e2e_nb.pipeline'), time.time(), {}
-    sim = lambda name, process, n, s: simulate(out/'data'/f'{name}.h5', process, n, seed=s, workers=workers,
-                                              overwrite=True, show_progress=show_progress)
+    sim = lambda name, process, n, s, **kw: simulate(out/'data'/f'{name}.h5', process, n, seed=s, workers=workers,
+                                                    overwrite=True, show_progress=show_progress, **kw)
     shipped = [] if retrain else shipped_runs()
     if shipped: run_dir = shipped[0]; log.info(f'using the shipped weights {run_dir}')
     else:
@@ -62,8 +62,7 @@ def e2e_pipeline(
     test_file = sim('test', 'topgun', n_test, seed + 1000)
     qcd_file = sim('qcd', 'qcd', n_qcd, seed + 2000) if n_qcd else None
     if n_scan: log.info(f'simulating {n_scan} tt̄ jets at each of m_t = {SCAN_MASSES} GeV: the per-jet information on m_t')
-    scan = [simulate(out/'data'/f'ttbar_m{m:g}.h5', 'ttbar', n_scan, seed=seed + 3000 + k, workers=workers, overwrite=True,
-                     show_progress=show_progress, top_mass=m) for k,m in enumerate(SCAN_MASSES)] if n_scan else None
+    scan = [sim(f'ttbar_m{m:g}', 'ttbar', n_scan, seed + 3000 + k, top_mass=m) for k,m in enumerate(SCAN_MASSES)] if n_scan else None
     metrics, figs = evaluate_run(run_dir, test_file, qcd=qcd_file, scan=scan)
     paths = write_report(out/'report', metrics, figs)
     parity = export_run(run_dir, out/'export', data=test_file, overwrite=True)
