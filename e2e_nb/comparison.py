@@ -16,7 +16,8 @@ from .models import list_models, count_parameters
 from .data import open_jets
 from .loader import JetDataset
 from .preprocess import Preprocessor, Augment
-from .training import make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads
+from .training import (make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads, raw_input,
+                              config_for_model)
 from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_file, evaluate_estimators,
                                comparison_summary, _jsonable, plot_style, plot_label, evaluate_scan)
 
@@ -184,6 +185,8 @@ def comparison_table(
     t['params'] = t['params'].astype('Int64')
     if scan is None:
         return t.sort_values(['kind', 'resolution'], key=lambda c: c.map({'model': 0, 'baseline': 1}) if c.name == 'kind' else c)
+    more = [k for k in scan['selections'].get('all', {}) if k not in t.index]   # scan-only baselines (image_mass)
+    if more: t = pd.concat([t, pd.DataFrame([dict(estimator=k, kind='baseline') for k in more]).set_index('estimator')])
     for sel,tab in scan['selections'].items():
         sfx = '' if sel == 'all' else f'_{sel}'
         for q,col in (('sigma_fisher', 'sigma_F'), ('sigma_fisher_err', 'sigma_F_err'), ('sigma_eff', 'sigma_eff')):
@@ -285,11 +288,11 @@ def compare_models(
     fractions = fractions or ((0.9, 0.1, 0.) if test_file is not None else (0.8, 0.1, 0.1))
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix='e2e_compare_'))
     log = get_logger('e2e_nb.comparison')
-    cfg = make_config(files, out/'runs', model=models[0], epochs=epochs, batch_size=batch_size, lr=lr, crop=crop, pool=pool,
+    cfg = make_config(files, out/'runs', model=next((m for m in models if not raw_input(m)), 'resnet15'), epochs=epochs, batch_size=batch_size, lr=lr, crop=crop, pool=pool,
                       max_jets=max_jets, fractions=fractions, **kwargs)
     runs,info = {},{}
     for name in models:
-        c = {**cfg, 'model': name, 'model_kwargs': dict((model_kwargs or {}).get(name, {}))}
+        c = config_for_model(cfg, name, (model_kwargs or {}).get(name))
         t0 = time.perf_counter()
         if finished_run(out/'runs'/name, c):   # a comparison that was stopped resumes: finished runs are kept
             r = runs[name] = load_run(out/'runs'/name, device=device); log.info(f'{name}: reusing the finished run in {out/"runs"/name}')
@@ -299,8 +302,9 @@ def compare_models(
     preds,truth,extra,where = predict_test_jets(runs, test_file, max_jets=max_test_jets, show_progress=show_progress)
     f,idx = where[0]; jf = open_jets(f); i = idx[:64]
     x = jf.read_images(i, channels=cfg['channels'])
-    s = np.stack([jf.read_scalars(cfg['scalars'], i)[k] for k in cfg['scalars']], 1) if cfg['scalars'] else None
-    for name,r in runs.items(): info[name]['latency_ms'] = measure_latency(r.e2e_model(), x, s, n_batches=latency_batches)
+    sc = lambda keys: np.stack([jf.read_scalars(keys, i)[k] for k in keys], 1).astype(np.float32) if keys else None
+    for name,r in runs.items():
+        info[name]['latency_ms'] = measure_latency(r.e2e_model(), x, sc(r.config['scalars']), n_batches=latency_batches)
     metrics = evaluate_estimators(preds, truth, cfg['targets'][0], extra=extra)
     scan = None if scan_files is None else scan_information(runs, scan_files, max_jets=max_test_jets, show_progress=show_progress)
     return Comparison(comparison_table(metrics, info, scan=scan), metrics, preds, truth, runs, cfg, scan)

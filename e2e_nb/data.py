@@ -78,6 +78,7 @@ class JetFile:
         "Names `read_scalars` accepts: aliases first, then the raw keys, then derived ones"
         ks = list(self.aliases) + [k for k in self.raw_scalar_keys if k not in self.aliases]
         if 'process' in ks: ks.append('is_top')
+        if {'m_gen', 'm_sd_gen'} <= set(ks): ks.append('m_target')
         return ks
 
 # %% ../nbs/07_data.ipynb #23784867
@@ -124,7 +125,7 @@ def read_images(self:JetFile,
 # %% ../nbs/07_data.ipynb #dbffee79
 @patch
 def read_scalars(self:JetFile,
-                 keys, # scalar names (aliases such as 'm_gen', raw keys, or the derived 'is_top')
+                 keys, # scalar names (aliases such as 'm_gen', raw keys, or the derived 'is_top', 'm_target')
                  idx=None, # slice or sorted index array (None: all jets)
                 )->dict:
     "Per-jet scalars `keys` of jets `idx` as a dict of numpy arrays"
@@ -134,6 +135,9 @@ def read_scalars(self:JetFile,
     for k in keys:
         if k == 'is_top' and 'is_top' not in self.raw_scalar_keys and 'process' in self.raw_scalar_keys:
             out[k] = (self._read_scalar('process', a) != PROCESS_CODES['qcd']).astype(np.float32); continue
+        if k == 'm_target' and 'm_target' not in self.raw_scalar_keys:   # CMS's mass-regression target
+            g = self.read_scalars(['m_gen', 'm_sd_gen'], a)
+            out[k] = np.where(np.isfinite(g['m_gen']), g['m_gen'], g['m_sd_gen']).astype(np.float32); continue
         raw = self.aliases.get(k, k)
         if raw not in self.raw_scalar_keys:
             raise E2EDataError(f'scalar {k!r} not in file', file=self.path, key=k, expected=f'one of {self.scalar_keys}')

@@ -19,13 +19,13 @@ from .metrics import (response, resolution, bias, regression_metrics, DEFAULT_ED
 from .calibration import isotonic_regression, invert_median_response, calibration_refusal, MonotoneCalibration
 
 # %% auto #0
-__all__ = ['BASELINES', 'VAR_LABEL', 'common_mask', 'evaluate_estimators', 'roc_curve', 'classifier_metrics', 'plot_style',
-           'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc',
-           'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan', 'predict_file',
-           'fit_calibrations', 'scan_masses', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table',
-           'scan_table', 'qcd_table', 'write_report', 'e2e_evaluate', 'response', 'resolution', 'bias',
-           'regression_metrics', 'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher', 'sigma_eff',
-           'qcd_mass_metrics', 'isotonic_regression', 'invert_median_response', 'calibration_refusal',
+__all__ = ['BASELINES', 'MASS_TARGETS', 'VAR_LABEL', 'mass_target', 'common_mask', 'evaluate_estimators', 'roc_curve',
+           'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true',
+           'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan',
+           'predict_file', 'fit_calibrations', 'scan_masses', 'image_mass_file', 'evaluate_scan', 'evaluate_run',
+           'comparison_summary', 'metrics_table', 'scan_table', 'qcd_table', 'write_report', 'e2e_evaluate', 'response',
+           'resolution', 'bias', 'regression_metrics', 'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher',
+           'sigma_eff', 'qcd_mass_metrics', 'isotonic_regression', 'invert_median_response', 'calibration_refusal',
            'MonotoneCalibration']
 
 # %% ../nbs/12_evaluation.ipynb #b941c5ee
@@ -34,6 +34,14 @@ _all_ = ['response', 'resolution', 'bias', 'regression_metrics', 'DEFAULT_EDGES'
 
 # %% ../nbs/12_evaluation.ipynb #0b502c6f
 BASELINES = dict(m_gen=dict(reco_mjet='m_jet', reco_msd='m_sd', gen_msd='m_sd_gen'), pt_gen=dict(reco_pt='pt'))
+MASS_TARGETS = ('m_gen', 'm_target') # the generated top mass, and CMS's mass-regression target (m_sd_gen for QCD)
+BASELINES['m_target'] = BASELINES['m_gen']
+
+def mass_target(
+    targets, # a run's target names
+)->str|None:
+    "The mass target (`MASS_TARGETS`) among `targets`, or None"
+    return next((t for t in targets if t in MASS_TARGETS), None)
 
 def common_mask(
     preds:dict, # name -> predictions
@@ -127,7 +135,8 @@ def plot_label(
     if rlabel: ax.text(1, 1.012, rlabel, fontsize=13, transform=ax.transAxes, va='bottom', ha='right')
 
 # %% ../nbs/12_evaluation.ipynb #26650677
-VAR_LABEL = dict(m_gen='generated mass $m_{gen}$ [GeV]', pt_gen='generated $p_T$ [GeV]', is_top='top label')
+VAR_LABEL = dict(m_gen='generated mass $m_{gen}$ [GeV]', pt_gen='generated $p_T$ [GeV]', is_top='top label',
+                 m_target='mass target $m_{target}$ [GeV]')
 
 def _vlabel(v): return VAR_LABEL.get(v, v)
 
@@ -470,6 +479,24 @@ def scan_masses(
     if len(set(out)) < 2: raise E2EDataError(f'scan files at top masses {out}', key='scan', expected='files at two or more distinct top masses')
     return out
 
+# %% ../nbs/12_evaluation.ipynb #cc669d9a
+def image_mass_file(
+    path, # an e2e_nb jet file (raw images and the seed `ieta`)
+    idx=None, # sorted jet indices (default: all)
+    chunk:int=512, # jets read at once
+)->np.ndarray:
+    "`e2e_nb.models.image_mass` of jets `idx` of `path`: the calorimeter mass within ΔR < 0.8, no parameters"
+    from e2e_nb.data import open_jets
+    import torch
+    from e2e_nb.models import image_mass
+    jf = open_jets(path); idx = np.arange(len(jf)) if idx is None else np.sort(np.asarray(idx, np.int64))
+    out = []
+    for i in range(0, len(idx), chunk):
+        ci = idx[i:i + chunk]
+        x, ie = jf.read_images(ci, channels=['ecal', 'hcal']), jf.read_scalars('ieta', ci)['ieta'].astype(np.float32)
+        with torch.no_grad(): out.append(image_mass(torch.from_numpy(x), torch.from_numpy(ie), channels=(0, 1)).numpy())
+    return np.concatenate(out).astype(np.float64) if out else np.zeros(0)
+
 # %% ../nbs/12_evaluation.ipynb #3dd9b065
 def evaluate_scan(
     run, # a run from `e2e_nb.training.load_run` regressing `m_gen`
@@ -479,20 +506,23 @@ def evaluate_scan(
     n_bins:int=20, # equal-population bins of `sigma_fisher`
     n_boot:int=200, # bootstrap resamples for the errors
     batch_size:int=64, # jets per forward pass
+    image:bool=True, # add the zero-parameter `image_mass` row (computed from the images)
     show_progress:bool=True, # progress bars while predicting
 )->dict:
     "σ_F and σ_eff (GeV, with bootstrap errors) of the model and the raw baselines on all and on contained jets of a mass scan"
     from e2e_nb.data import open_jets
     cfg = run.config; name = str(cfg['model'])
-    if cfg.get('task', 'regression') != 'regression' or 'm_gen' not in cfg['targets']:
-        raise E2EDataError(f"task {cfg.get('task')!r} with targets {cfg['targets']}", key='scan', expected='a regression of m_gen')
+    mt = mass_target(cfg['targets'])
+    if cfg.get('task', 'regression') != 'regression' or mt is None:
+        raise E2EDataError(f"task {cfg.get('task')!r} with targets {cfg['targets']}", key='scan', expected='a regression of m_gen or m_target')
     masses = scan_masses(files); base = BASELINES['m_gen'] if baselines is None else baselines
     vals,cont = [],[]
     for f in files:
         idx = np.arange(len(open_jets(f)))[:max_jets]
         sc = _read(f, [*base.values(), 'contained'], idx)
         p = predict_file(run, f, idx, batch_size=batch_size, show_progress=show_progress)
-        v = {name: p[:, cfg['targets'].index('m_gen')] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
+        v = {name: p[:, cfg['targets'].index(mt)] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
+        if image: v['image_mass'] = image_mass_file(f, idx)
         vals.append(v); cont.append(sc.get('contained'))
     names = [k for k in vals[0] if all(k in v for v in vals)]
     sels = {'all': [np.ones(len(v[name]), bool) for v in vals]}
@@ -542,8 +572,9 @@ def evaluate_run(
     target = target or targets[0]
     if target not in targets: raise E2EDataError(f'target {target!r} is not one of the run\'s targets {targets}', file=Path(run_dir)/'config.json', key='targets')
     _check_keys(jf, [target], 'target')
-    if scan and (task != 'regression' or 'm_gen' not in targets):
-        raise E2EDataError(f'--scan with a {task} of {targets}', file=Path(run_dir)/'config.json', key='scan', expected='a regression of m_gen')
+    if scan and (task != 'regression' or mass_target(targets) is None):
+        raise E2EDataError(f'--scan with a {task} of {targets}', file=Path(run_dir)/'config.json', key='scan',
+                           expected='a regression of m_gen or m_target')
     from e2e_nb.training import load_run
     run = load_run(run_dir, device=device)
     rl = rlabel if rlabel is not None else (data.name if len(data.name) <= 24 else data.name[:22] + '…')
@@ -621,7 +652,7 @@ def _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_s
     if 'contained' in sc:
         c = sc['contained'][ok] == 1
         metrics['containment'] = {k: _split_metrics(preds, raw, truth, target, extra, n_boot, s) for k,s in (('contained', c), ('uncontained', ~c))}
-    if target == 'm_gen': metrics['summary'] = comparison_summary(metrics['estimators'], cfg['model'])
+    if target in MASS_TARGETS: metrics['summary'] = comparison_summary(metrics['estimators'], cfg['model'])
     if cfg.get('heteroscedastic') and out.ndim == 2 and out.shape[1] == 2*len(cfg['targets']):
         sig = out[:, len(cfg['targets']) + cfg['targets'].index(target)][ok]
         metrics['coverage_1sigma'] = float(np.mean(np.abs(preds[cfg['model']] - truth) <= sig)) # 0.683 for calibrated Gaussian σ
@@ -631,7 +662,7 @@ def _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_s
     mk,pk_ = ('bins', f'bins_{extra_key}') if target != 'pt_gen' else (f'bins_{extra_key}', 'bins')
     figs['response_vs_mass'] = plot_binned(est, mk, xlabel=VAR_LABEL['m_gen'], rlabel=rl) if all(mk in d for d in est.values()) else None
     figs['response_vs_pt'] = plot_binned(est, pk_, xlabel=VAR_LABEL['pt_gen'], rlabel=rl) if all(pk_ in d for d in est.values()) else None
-    if target == 'm_gen':
+    if target in MASS_TARGETS:
         q = _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress)
         if q is not None:
             q,ref = q
@@ -655,7 +686,7 @@ def _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress=True, max_q
             continue
         i = np.flatnonzero(jf.read_scalars(['process'])['process'] == 2)[:max_qcd]
         if not len(i): continue
-        p = predict_file(run, f, i, batch_size=batch_size, show_progress=show_progress)[:, cfg['targets'].index('m_gen')]
+        p = predict_file(run, f, i, batch_size=batch_size, show_progress=show_progress)[:, cfg['targets'].index(mass_target(cfg['targets']))]
         sc = _read(f, ['m_sd_gen', *base.values()], i)
         vals = {cfg['model']: p, **{f'{k} (raw)': sc.get(key, np.full(len(i), np.nan)) for k,key in base.items()}}
         for k,v in vals.items(): res.setdefault(k, []).append(np.asarray(v, np.float64))

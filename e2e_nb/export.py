@@ -109,7 +109,8 @@ def speedup_onnx(
         if n.op_type == 'Div' and x[1] in consts and consts[x[1]].dtype.kind == 'f':
             c = consts[x[1]].astype(np.float64)
             if np.all(c != 0) and np.all(np.isfinite(1/c)):
-                extra.append(numpy_helper.from_array((1/c).astype(consts[x[1]].dtype), f'{x[1]}_recip_e2e'))
+                if f'{x[1]}_recip_e2e' not in {e.name for e in extra}:   # one reciprocal per constant, however often used
+                    extra.append(numpy_helper.from_array((1/c).astype(consts[x[1]].dtype), f'{x[1]}_recip_e2e'))
                 nodes.append(helper.make_node('Mul', [x[0], f'{x[1]}_recip_e2e'], [y], name=f'{n.name}_recip'))
                 n_rw += 1; continue
         nodes.append(n)

@@ -57,7 +57,8 @@ def regression_metrics(
 
 # %% ../nbs/10a_metrics.ipynb #29e1caa2
 DEFAULT_EDGES = dict(m_gen=[85., 100., 150., 200., 250., 300., 350., 400., 450., 500.],
-                     pt_gen=[400., 500., 600., 700., 800., 900., 1000.])
+                     pt_gen=[400., 500., 600., 700., 800., 900., 1000.],
+                     m_target=[0., 50., 100., 150., 200., 250., 300., 350., 400., 450., 500.]) # 50 GeV bins from 0 (QCD)
 
 def _boot_quantiles(r, q, n_boot, rng, max_elems=4_000_000)->np.ndarray:
     "Quantiles `q` of `n_boot` resamples of `r`: array (n_boot, len(q)), resampled in chunks of at most `max_elems` values"

@@ -10,11 +10,14 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .core import E2EDataError
+from .detector import D_ETA, D_PHI, EB_ETA_MAX, HCAL_TOWER
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['MODELS', 'register_model', 'list_models', 'count_parameters', 'JetModel', 'split_output', 'FCNN', 'SimpleCNN',
            'ResBlock', 'ResNet15', 'TransformerBlock', 'ViT', 'LeNet5', 'AlexNet', 'VGG', 'InceptionBlock', 'Inception',
-           'PointCloud', 'create_model', 'Ensemble', 'export_onnx_check']
+           'PointCloud', 'seed_eta', 'pixel_p4', 'inv_mass', 'image_mass', 'pair_mass2', 'pair_features', 'PairBlock',
+           'PixelParT', 'create_model', 'Ensemble', 'export_onnx_check']
 
 # %% ../nbs/10_models.ipynb #6ebc8d45
 MODELS: dict[str, Callable] = {}
@@ -376,6 +379,162 @@ class PointCloud(JetModel):
         mask = torch.cat([torch.ones_like(mask[:, :1]), mask], 1)
         for b in self.blocks: t = b(t, mask)
         return self.norm(t[:, 0])
+
+# %% ../nbs/10_models.ipynb #33e5460b
+def seed_eta(
+    ieta:torch.Tensor, # EB crystal index of the seed (0 ... 169; the file's `ieta`, RecoE2E's JetSeeds)
+)->torch.Tensor:
+    "η of the centre of EB crystal `ieta`"
+    return (ieta + 0.5) * D_ETA - EB_ETA_MAX
+
+# %% ../nbs/10_models.ipynb #1b7a7730
+def pixel_p4(
+    E:torch.Tensor, # energies (GeV), any shape
+    eta:torch.Tensor, # pseudorapidities, same shape
+    phi:torch.Tensor, # azimuths, same shape
+)->torch.Tensor:
+    "Massless four-momenta (..., 4) = (E, px, py, pz) of deposits of energy `E` at (`eta`, `phi`)"
+    pt = E / torch.cosh(eta)
+    return torch.stack([E, pt * torch.cos(phi), pt * torch.sin(phi), pt * torch.sinh(eta)], -1)
+
+# %% ../nbs/10_models.ipynb #b71d315d
+def inv_mass(
+    p:torch.Tensor, # four-momenta (..., 4) = (E, px, py, pz)
+    eps:float=1e-6, # floor of m² (keeps the gradient finite for massless sums)
+)->torch.Tensor:
+    "Invariant mass √max(E² − |p|², eps) of `p`"
+    return (p[..., 0] ** 2 - (p[..., 1:] ** 2).sum(-1)).clamp_min(eps).sqrt()
+
+# %% ../nbs/10_models.ipynb #4622a573
+def image_mass(
+    x:torch.Tensor, # raw images (B, C, H, W): energies in GeV, seed crystal at the centre
+    ieta:torch.Tensor, # the seed's EB crystal index per jet (B,), the file's `ieta`
+    channels:Sequence[int]=(3, 4), # calorimeter channels summed (ECAL, HCAL in the e2e_nb order)
+    radius:float=0.8, # ΔR from the image centre
+)->torch.Tensor:
+    "Invariant mass (B,) of the pixels of `channels` within `radius` of the centre, each a massless deposit"
+    B, _, H, W = x.shape
+    eta0 = seed_eta(ieta).to(x.dtype).reshape(B, 1, 1)
+    de = (torch.arange(H, dtype=x.dtype) - H // 2)[:, None] * D_ETA
+    dp = (torch.arange(W, dtype=x.dtype) - W // 2)[None, :] * D_PHI
+    E = x[:, list(channels)].sum(1) * ((de ** 2 + dp ** 2) < radius ** 2)
+    return inv_mass(pixel_p4(E, eta0 + de, dp.expand(H, W)).sum((1, 2)))
+
+# %% ../nbs/10_models.ipynb #ec2f6947
+def pair_mass2(
+    E:torch.Tensor, # energies (B, N) of massless points
+    eta:torch.Tensor, # their η (B, N)
+    phi:torch.Tensor, # their φ (B, N)
+)->torch.Tensor:
+    "Squared mass (B, N, N) of every pair, Eᵢ Eⱼ |nᵢ − nⱼ|² with n the unit directions: a sum of positive terms"
+    c = torch.cosh(eta)
+    n = torch.stack([torch.cos(phi) / c, torch.sin(phi) / c, torch.tanh(eta)], -1)
+    return E[:, :, None] * E[:, None] * ((n[:, :, None] - n[:, None]) ** 2).sum(-1)
+
+# %% ../nbs/10_models.ipynb #9d8d534a
+def pair_features(
+    E:torch.Tensor, # energies (B, N) of massless points
+    eta:torch.Tensor, # their η (B, N)
+    phi:torch.Tensor, # their φ (B, N), all on one branch (no wrap-around inside a jet)
+    m2:torch.Tensor, # their pairwise squared masses (B, N, N) from `pair_mass2`
+    eps:float=1e-4, # floor inside the logarithms
+)->torch.Tensor:
+    "ParT's pairwise features (B, N, N, 4): ln ΔR, ln kT, ln z, ln m² of every pair of points"
+    pt = E / torch.cosh(eta)
+    dr = ((eta[:, :, None] - eta[:, None]) ** 2 + (phi[:, :, None] - phi[:, None]) ** 2).sqrt()
+    lo = torch.minimum(pt[:, :, None], pt[:, None])
+    f = torch.stack([dr, lo * dr, lo / (pt[:, :, None] + pt[:, None]).clamp_min(eps), m2], -1)
+    return f.clamp_min(eps).log()
+
+# %% ../nbs/10_models.ipynb #327a1865
+class PairBlock(TransformerBlock):
+    "`TransformerBlock` whose attention logits get an additive (B, heads, N, N) bias: ParT's particle attention"
+    def forward(self,
+                x, # (B, N, dim) tokens
+                bias, # (B, heads, N, N) pairwise bias, very negative for keys to ignore
+               ):
+        q,k,v = self.qkv(self.norm1(x)).unflatten(-1, (3, self.heads, -1)).permute(2, 0, 3, 1, 4).unbind(0)
+        att = (q @ k.transpose(-2, -1)) * self.scale + bias
+        x = x + self.proj((self.drop(att.softmax(-1)) @ v).transpose(1, 2).flatten(2))
+        return x + self.mlp(self.norm2(x))
+
+# %% ../nbs/10_models.ipynb #5eb2e924
+@register_model('part')
+class PixelParT(JetModel):
+    "Particle Transformer over track pixels, ECAL crystals and HCAL towers; outputs the mass of a learned weighted sum"
+    raw_input = True # takes raw images (GeV, no scaling or pooling) and the raw seed scalars
+    input_scalars = ('ieta', 'iphi') # the seed (RecoE2E's JetSeeds); only ieta is used: the mass is φ-invariant
+    def __init__(self, in_channels=8, img_size=125, n_outputs=1, n_scalars=0, heteroscedastic=False,
+                 k_track:int=32, k_ecal:int=64, k_hcal:int=24, # points per detector
+                 dim:int=64, depth:int=3, heads:int=4, # token width, PairBlocks, attention heads
+                 pair_hidden:int=8, # hidden width of the pairwise-feature MLP
+                 mass_unit:float=100., # outputs are in this unit (the training's target scaling)
+                 channels:Sequence[int]=(0, 3, 4), # indices of track pT, ECAL and HCAL among the input channels
+                 tower:int=HCAL_TOWER, # HCAL tower side in pixels
+                ):
+        super().__init__(in_channels, img_size, n_outputs, n_scalars, heteroscedastic)
+        n = img_size // tower
+        self.k = (min(k_track, img_size ** 2), min(k_ecal, img_size ** 2), min(k_hcal, n * n))
+        self.chans, self.tower, self.mass_unit = tuple(channels), tower, mass_unit
+        r = lambda m, step: (torch.arange(m) * step + step // 2 - img_size // 2).float()
+        self.register_buffer('pix', r(img_size, 1), persistent=False)       # pixel offsets from the centre
+        self.register_buffer('tow', r(n, tower), persistent=False)          # tower-centre offsets
+        self.register_buffer('types', torch.eye(3).repeat_interleave(torch.tensor(self.k), 0), persistent=False)
+        self.register_buffer('ch_scale', torch.tensor([1., 1e3, 1e3] + [1.] * (in_channels - 3)), persistent=False)
+        self.embed = nn.Sequential(nn.Linear(in_channels + 3 + 5, dim), nn.GELU(), nn.Linear(dim, dim))
+        self.pair = nn.Sequential(nn.Linear(4, pair_hidden), nn.GELU(), nn.Linear(pair_hidden, heads))
+        self.blocks = nn.ModuleList([PairBlock(dim, heads) for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim)
+        self.weight = nn.Linear(dim, 1)
+        self.type_bias = nn.Parameter(torch.tensor([-4., 0., 0.]))      # start: calorimeter mass, tracks ≈ off
+        no = n_outputs * (2 if heteroscedastic else 1)
+        self.correction = nn.Sequential(nn.Linear(2 * dim + 2, 64), nn.GELU(), nn.Linear(64, no))
+        for l in (self.weight, self.correction[-1]): nn.init.zeros_(l.weight); nn.init.zeros_(l.bias)
+
+# %% ../nbs/10_models.ipynb #2ca358a1
+@patch
+def points(self:PixelParT,
+           x:torch.Tensor, # raw images (B, C, H, W)
+           s:torch.Tensor|None=None, # raw seed scalars (B, ≥1), ieta first; None: seed at η = 0
+          )->tuple:
+    "Features (B, N, F), energies, η, φ (B, N) and mask (B, N) of the jet's points"
+    B, C, S, _ = x.shape; T, n = self.tower, S // self.tower
+    eta0 = torch.zeros(B, 1, dtype=x.dtype) if s is None else seed_eta(s[:, :1].to(x.dtype))
+    xt = x[..., :n * T, :n * T].unflatten(2, (n, T)).unflatten(4, (n, T)).sum((3, 5))   # HCAL towers
+    out = []
+    for typ, (src, off) in enumerate(((x, self.pix), (x, self.pix), (xt, self.tow))):
+        W = src.shape[-1]
+        v, idx = src[:, self.chans[typ]].flatten(1).topk(self.k[typ], 1)
+        de, dp = off[idx // W] * D_ETA, off[idx % W] * D_PHI
+        eta = eta0 + de
+        E = v * torch.cosh(eta) if typ == 0 else v                          # track pixels hold pT
+        vals = src.flatten(2).gather(2, idx.unsqueeze(1).expand(-1, C, -1)).transpose(1, 2) * self.ch_scale
+        out.append((vals, E, eta, dp, de, v > 0))
+    vals, E, eta, phi, de, mask = (torch.cat(o, 1) for o in zip(*out))
+    geo = torch.stack([(E / torch.cosh(eta)).clamp_min(1e-3).log(), E.clamp_min(1e-3).log(), de / 0.8, phi / 0.8, eta], -1)
+    f = torch.cat([vals.sign() * vals.abs().log1p(), self.types.expand(B, -1, -1).to(x.dtype), geo], -1)
+    return f, E, eta, phi, mask
+
+# %% ../nbs/10_models.ipynb #e75aa5e4
+@patch
+def forward(self:PixelParT, x, s=None):
+    self.check_inputs(x, s)
+    f, E, eta, phi, mask = self.points(x, s)
+    m2 = pair_mass2(E, eta, phi)
+    bias = self.pair(pair_features(E, eta, phi, m2)).permute(0, 3, 1, 2)
+    bias = bias.masked_fill(~mask[:, None, None, :], torch.finfo(bias.dtype).min / 2)
+    t = self.embed(f)
+    for b in self.blocks: t = b(t, bias)
+    t, m = self.norm(t), mask.to(f.dtype)
+    w = 2 * torch.sigmoid(self.weight(t)[..., 0] + self.types.to(f.dtype) @ self.type_bias) * m
+    mass = lambda w: (0.5 * (w[:, :, None] * m2 * w[:, None]).sum((1, 2))).clamp_min(1e-6).sqrt()
+    mw, mc = mass(w), mass(m * self.types[:, 1:].sum(1))               # learned weights; all calorimeter points
+    pool = torch.cat([(t * m[..., None]).sum(1) / m.sum(1, keepdim=True).clamp_min(1),
+                      (t - (1 - m[..., None]) * 1e4).amax(1)], -1)
+    g = self.correction(torch.cat([pool, (mw / self.mass_unit).log()[:, None], (mc / self.mass_unit).log()[:, None]], -1))
+    n = self.n_outputs
+    y = (mw / self.mass_unit)[:, None] * g[:, :n].exp()
+    return torch.cat([y, g[:, n:]], 1) if self.heteroscedastic else y
 
 # %% ../nbs/10_models.ipynb #c39c43ea
 def create_model(

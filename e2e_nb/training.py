@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_training.ipynb #19a4f6a8
 from __future__ import annotations
-import os, sys, re, json, math, time, random, tempfile, datetime, functools
+import os, sys, re, json, math, time, random, tempfile, datetime, functools, inspect
 from pathlib import Path
 from contextlib import nullcontext, contextmanager
 from functools import partial
@@ -15,7 +15,7 @@ from fastcore.script import call_parse, Param, store_true
 from fastcore.basics import patch
 from . import __version__
 from .core import atomic_path, seed_everything, get_device, progress, get_logger, E2EDataError, at_scale, e2e_path, dashed_cli
-from .models import create_model, count_parameters
+from .models import create_model, count_parameters, MODELS
 from .data import open_jets
 from .loader import split_indices, JetDataset
 from .preprocess import Preprocessor, Augment
@@ -23,8 +23,9 @@ from .preprocess import Preprocessor, Augment
 # %% auto #0
 __all__ = ['LOSSES', 'LOG_FIELDS', 'DEFAULT_TARGETS', 'FIT_KEYS', 'gaussian_nll', 'get_loss', 'make_optimizer', 'make_scheduler',
            'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'E2EModel', 'init_distributed',
-           'save_weights', 'load_weights', 'write_log', 'evaluate_loss', 'fit', 'run_split', 'build_model',
-           'make_config', 'torch_threads', 'train', 'Run', 'load_run', 'e2e_train']
+           'save_weights', 'load_weights', 'write_log', 'evaluate_loss', 'fit', 'run_split', 'build_model', 'raw_input',
+           'raw_preprocessor', 'make_config', 'config_for_model', 'torch_threads', 'train', 'Run', 'load_run',
+           'e2e_train']
 
 # %% ../nbs/11_training.ipynb #f6fe4886
 def gaussian_nll(
@@ -445,6 +446,19 @@ def build_model(
     return create_model(cfg['model'], in_channels=cfg['in_channels'], img_size=cfg['img_size'], n_outputs=cfg['n_outputs'],
                         n_scalars=len(cfg['scalars']), heteroscedastic=cfg['heteroscedastic'], **cfg['model_kwargs'])
 
+# %% ../nbs/11_training.ipynb #3fb5ca09
+def raw_input(model:str)->bool:
+    "Whether the registered `model` takes raw images and raw scalars (e.g. `part`: it computes four-momenta from them)"
+    return bool(getattr(MODELS.get(model), 'raw_input', False))
+
+# %% ../nbs/11_training.ipynb #9ff6ff10
+def raw_preprocessor(model, file, channels, targets, crop, pool, model_kwargs):
+    "The identity `Preprocessor` of a raw-input model: no scaling or pooling, targets divided by its `mass_unit`"
+    if crop is not None or pool != 1:
+        raise ValueError(f'model {model!r} computes four-momenta from the full raw image: crop and pool cannot be used')
+    unit = (model_kwargs or {}).get('mass_unit', inspect.signature(MODELS[model]).parameters['mass_unit'].default)
+    return Preprocessor(channels, 'none', 0., None, 1, targets, float(unit), in_shape=open_jets(file).image_shape[1:])
+
 # %% ../nbs/11_training.ipynb #0c833faf
 def _check_files(data):
     files = [Path(f).resolve() for f in ([data] if isinstance(data, (str, Path)) else data or [])]
@@ -490,7 +504,8 @@ def make_config(
     files,chans = _check_files(data)
     icfg = json.loads(Path(init_from, 'config.json').read_text()) if init_from is not None else None
     channels = list(channels or (icfg['channels'] if icfg else chans))
-    targets,scalars = list(targets or DEFAULT_TARGETS[task]), list(scalars or [])
+    targets = list(targets or DEFAULT_TARGETS[task])
+    scalars = list(scalars or (MODELS[model].input_scalars if raw_input(model) else []))
     strat = targets[0] if task == 'regression' else 'is_top' if targets[0] == 'is_top' else targets[0]
     fr = np.asarray(fractions, float)/np.sum(fractions)
     split = dict(seed=split_seed, fractions=fr.tolist(), stratify=strat, group='event', max_jets=max_jets)
@@ -503,11 +518,12 @@ def make_config(
                                   dict(scaling=d['scaling'], zero_suppress=d['zero_suppress'])).to_dict()
             d = {**d, **{k: t[k] for k in ('targets', 'target_scaling', 't_shift', 't_scale')}}
         prep = Preprocessor.from_dict(d)
+    elif raw_input(model): prep = raw_preprocessor(model, files[0], channels, targets, crop, pool, model_kwargs)
     else: prep = _fit_preprocessor(files, channels, targets, sp['train'], task, crop, pool, prep_kwargs)
     img_size = int(prep.output_shape((len(channels), *prep.in_shape))[-1])
     loss = training['loss'] = get_loss(training.get('loss'), task, heteroscedastic) and (training.get('loss') or
         ('gaussian_nll' if heteroscedastic else 'l1' if task == 'regression' else 'bce'))   # checked, and recorded by name
-    sm,ss = _scalar_stats(files, scalars, sp['train'])
+    sm,ss = ([0.] * len(scalars), [1.] * len(scalars)) if raw_input(model) else _scalar_stats(files, scalars, sp['train'])
     return dict(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
                 channels=channels, targets=targets, scalars=scalars, task=task, heteroscedastic=heteroscedastic,
                 n_outputs=(n_classes or 2) if loss == 'ce' else len(targets), preprocessing=prep.to_dict(),
@@ -516,6 +532,21 @@ def make_config(
                 split=dict(split, n_jets={k: len(v) for k,v in sp.items()}),
                 training=dict(epochs=epochs, **training), init_from=None if init_from is None else str(Path(init_from).resolve()),
                 e2e_nb_version=__version__, created=datetime.datetime.now().isoformat(timespec='seconds'))
+
+# %% ../nbs/11_training.ipynb #3c8e8961
+def config_for_model(
+    cfg:dict, # a `make_config` result
+    model:str, # another registered model
+    model_kwargs:dict|None=None, # its options
+)->dict:
+    "`cfg` for `model`: the same files, split and training settings; a raw-input model gets its raw preprocessing and seed"
+    c = {**cfg, 'model': model, 'model_kwargs': dict(model_kwargs or {})}
+    if raw_input(model):
+        prep = raw_preprocessor(model, cfg['data'][0], cfg['channels'], cfg['targets'], None, 1, model_kwargs)
+        sc = list(MODELS[model].input_scalars)
+        c.update(preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc,
+                 scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
+    return c
 
 # %% ../nbs/11_training.ipynb #1991741a
 @contextmanager
