@@ -16,11 +16,11 @@ export E2E_NB_PROGRESS ?= 0
 export E2E_NB_SCALE ?= small
 
 # The shipped weights (e2e_nb/weights/part_mass): `make weights` reproduces them on a 2-core CPU machine: about
-# 25 min of simulation (tools/simulate_mix.sh: the CMS-style training mix), 90 min of training, 15 min for the report.
+# 25 min of simulation (tools/simulate_mix.sh: the CMS-style training mix), 70 min of training, 15 min for the report.
 # Every step resumes where a killed `make weights` stopped (finished files are kept, training resumes from its checkpoint).
 WEIGHTS := e2e_nb/weights/part_mass
 WORK ?= $(HOME)/.e2e_nb/ship
-EPOCHS ?= 6
+EPOCHS ?= 4
 MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_pu$(mu).h5))
 
 .PHONY: weights weights-report run test check-sync nbtest pytest docs readme bench chromium clean
@@ -63,8 +63,8 @@ readme: $(STAMP)
 
 weights: $(STAMP)
 	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
-	if [ -f $(WORK)/run/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run --threads 2; \
-	else $(BIN)/e2e-train --data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --threads 2 \
+	if [ -f $(WORK)/run/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run --threads 2 --workers 1; \
+	else $(BIN)/e2e-train --data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --threads 2 --workers 1 \
 	  --out $(WORK)/run; fi
 	$(BIN)/python tools/ship_weights.py $(WORK)/run $(WEIGHTS)
 	$(MAKE) weights-report

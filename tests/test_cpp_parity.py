@@ -7,6 +7,7 @@ headers make these tests fail, not skip."""
 from pathlib import Path
 import numpy as np, pytest, torch
 from e2e_nb import export as ex
+from e2e_nb.models import create_model
 from test_export import make_model, spec_for, jets, CHANNELS  # noqa: F401 (jets is a fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ def exe():
 
 @pytest.fixture(scope='module')
 def models(tmp_path_factory, jets):
-    "(model, onnx path) for an image-only model and a heteroscedastic model with two scalar inputs"
+    "(model, onnx path): image-only, heteroscedastic with two scalar inputs, and `part` (raw frames + the seed)"
     d = tmp_path_factory.mktemp('onnx')
     x, s = jets
     out = {}
@@ -29,7 +30,22 @@ def models(tmp_path_factory, jets):
         m = make_model(seed=1, name='resnet15' if key == 'plain' else 'cnn', **kw)
         ex2 = (torch.as_tensor(x[:2]), torch.as_tensor(s[:2]) if kw else None)
         out[key] = m, ex.export_onnx(m, d/f'{key}.onnx', *ex2, metadata={'e2e.heteroscedastic': int(bool(kw)), 'e2e.n_targets': 1})
+    m = part_model()
+    out['part'] = m, ex.export_onnx(m, d/'part.onnx', torch.as_tensor(x[:2]), torch.as_tensor(s[:2]),
+                                    metadata={'e2e.heteroscedastic': 0, 'e2e.n_targets': 1})
     return out
+
+
+def part_model():
+    "The deployed form of a `part` run (`E2EModel`: identity preprocessing, raw seed scalars), weights moved off their start"
+    from e2e_nb.training import E2EModel
+    from e2e_nb.preprocess import Preprocessor
+    torch.manual_seed(1)
+    net = create_model('part', n_scalars=2)
+    with torch.no_grad():
+        for p in net.parameters(): p += 0.05 * torch.randn_like(p)
+    prep = Preprocessor(CHANNELS, 'none', 0., None, 1, ['m_target'], 100., in_shape=(125, 125))
+    return E2EModel(net, prep, scalar_mean=[0., 0.], scalar_std=[1., 1.]).eval()
 
 
 def torch_predict(m, x, s=None):
@@ -37,12 +53,12 @@ def torch_predict(m, x, s=None):
 
 
 @pytest.mark.parametrize('n', [1, 2, 7])
-@pytest.mark.parametrize('key', ['plain', 'het'])
+@pytest.mark.parametrize('key', ['plain', 'het', 'part'])
 def test_parity(exe, models, jets, n, key):
     "C++ == ONNX Runtime (Python) == PyTorch within relative 1e-5, all jets in one call"
     m, onnx_path = models[key]
     x, s = jets
-    x, s = x[:n], (s[:n] if key == 'het' else None)
+    x, s = x[:n], (s[:n] if key != 'plain' else None)
     y_cpp = ex.run_core(exe, onnx_path, x, s)
     y_ort, y_pt = ex.onnx_predict(onnx_path, x, s), torch_predict(m, x, s)
     assert y_cpp.shape == y_pt.shape == (n, 2 if key == 'het' else 1)
