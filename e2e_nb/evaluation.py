@@ -19,11 +19,12 @@ from .metrics import (response, resolution, bias, regression_metrics, DEFAULT_ED
 from .calibration import isotonic_regression, invert_median_response, calibration_refusal, MonotoneCalibration
 
 # %% auto #0
-__all__ = ['BASELINES', 'MASS_TARGETS', 'VAR_LABEL', 'mass_target', 'common_mask', 'evaluate_estimators', 'roc_curve',
-           'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals', 'plot_binned', 'plot_pred_vs_true',
-           'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions', 'residual_explorer', 'calibration_plan',
-           'predict_file', 'fit_calibrations', 'scan_masses', 'image_mass_file', 'evaluate_scan', 'evaluate_run',
-           'comparison_summary', 'metrics_table', 'scan_table', 'qcd_table', 'write_report', 'e2e_evaluate', 'response',
+__all__ = ['BASELINES', 'MASS_TARGETS', 'VAR_LABEL', 'MASS_TARGETS_CHECKS', 'ABLATIONS', 'mass_target', 'common_mask',
+           'evaluate_estimators', 'roc_curve', 'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals',
+           'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions',
+           'residual_explorer', 'calibration_plan', 'predict_file', 'fit_calibrations', 'scan_masses',
+           'image_mass_file', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table', 'scan_table',
+           'qcd_table', 'target_checks', 'target_table', 'write_report', 'e2e_evaluate', 'ablation_scan', 'response',
            'resolution', 'bias', 'regression_metrics', 'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher',
            'sigma_eff', 'qcd_mass_metrics', 'isotonic_regression', 'invert_median_response', 'calibration_refusal',
            'MonotoneCalibration']
@@ -774,6 +775,51 @@ def qcd_table(
               f(d.get('frac_window'), '.3f')] for k,d in qcd.items()]
     return _table(rows)
 
+# %% ../nbs/12_evaluation.ipynb #4dd84a07
+MASS_TARGETS_CHECKS = dict(sigma_F_ratio=0.8, qcd_median_ratio=(0.8, 1.25), qcd_spearman=0.8, bias=0.02, resolution=0.10,
+                           mass_range=(100., 450.)) # what a shipped mass regression must reach (project targets)
+
+def target_checks(
+    m:dict, # `evaluate_run` metrics of a mass regression, with `mass_scan` and `qcd`
+    t:dict=MASS_TARGETS_CHECKS, # the thresholds
+)->list:
+    "Rows (target, value, goal, met) of the mass-regression targets that `m` measures; absent inputs give no row"
+    name, rows = str(m.get('model')), []
+    add = lambda what, v, goal, ok: rows.append(dict(target=what, value=v, goal=goal, met=bool(ok) if v == v else False))
+    for sel, tab in ((m.get('mass_scan') or {}).get('selections') or {}).items():
+        sf = lambda k: (tab.get(k) or {}).get('sigma_fisher') or float('inf')
+        if name in tab and 'reco_msd' in tab:
+            r = sf(name) / sf('reco_msd')
+            add(f'σ_F({name}) / σ_F(reco m_SD), {sel} tt̄ jets', r, f"≤ {t['sigma_F_ratio']}", r <= t['sigma_F_ratio'])
+        if name in tab and 'image_mass' in tab and sel == 'all':
+            r = sf(name) / sf('image_mass')
+            add(f'σ_F({name}) / σ_F(image mass), all tt̄ jets', r, '< 1', r < 1)
+    q = (m.get('qcd') or {}).get(name)
+    if q:
+        lo, hi = t['qcd_median_ratio']
+        add('QCD: median of m / m_SD^gen', q['median_ratio'], f'{lo}–{hi}', lo <= q['median_ratio'] <= hi)
+        add('QCD: Spearman(m, m_SD^gen)', q['spearman'], f"≥ {t['qcd_spearman']}", q['spearman'] >= t['qcd_spearman'])
+        ref = (m['qcd'].get('reco_msd (raw)') or {}).get('frac_window', float('nan'))
+        add(f"QCD: fraction in {q['window'][0]:g}–{q['window'][1]:g} GeV", q['frac_window'], f'≤ reco m_SD ({ref:.3f})',
+            q['frac_window'] <= ref)
+    est = ((m.get('containment') or {}).get('contained') or {}).get('estimators', {}).get(name)
+    if est:
+        b = est['bins']; e = np.asarray(b['edges']); lo, hi = t['mass_range']
+        ins = (e[:-1] >= lo) & (e[1:] <= hi) & (np.asarray(b['n']) > 0)
+        if ins.any():
+            wb, wr = np.nanmax(np.abs(np.asarray(b['bias'], float)[ins])), np.nanmax(np.asarray(b['resolution'], float)[ins])
+            add(f'contained top gun: worst |bias| of the 50 GeV bins in {lo:g}–{hi:g} GeV', wb, f"≤ {t['bias']:.0%}", wb <= t['bias'])
+            add(f'contained top gun: worst resolution, same bins', wr, f"≤ {t['resolution']:.0%}", wr <= t['resolution'])
+    return rows
+
+# %% ../nbs/12_evaluation.ipynb #97d8e877
+def target_table(
+    rows:list, # `target_checks` output
+)->str:
+    "Markdown table of the target checks"
+    return _table([['target', 'value', 'goal', 'met']] +
+                  [[r['target'], f"{r['value']:.3g}", r['goal'], 'yes' if r['met'] else '**no**'] for r in rows])
+
 # %% ../nbs/12_evaluation.ipynb #3ec02ee3
 def _report_md(m:dict, figs)->list:
     "The lines of report.md: the mass-scan headline first, then calibrations, pooled metrics, containment, QCD, plots"
@@ -786,6 +832,10 @@ def _report_md(m:dict, figs)->list:
                'Raw estimators: both are unchanged by a monotone calibration.', '', scan_table(sc), '']
     elif m.get('task') == 'regression':
         md += ['No mass scan given (`--scan`): the per-jet information on m_t, the headline number, is not measured here.', '']
+    tc = target_checks(m) if m.get('task') == 'regression' and m.get('target') in MASS_TARGETS else []
+    if tc:
+        md += ['## Mass-regression targets', '', f"{sum(r['met'] for r in tc)} of {len(tc)} met "
+               '(`MASS_TARGETS_CHECKS`; a target missed stays in the table).', '', target_table(tc), '']
     cal = m.get('calibration', {})
     md += ['## Calibrations', '', f"{m['n_jets']} jets, target `{m['target']}`; calibration: {cal.get('source', 'n/a')}", '']
     md += [f"- `{k}`: **refused**, no calibrated numbers — {why}" for k,why in (cal.get('refused') or {}).items()]
@@ -859,3 +909,48 @@ def e2e_evaluate(
     print(f"metrics: {paths['metrics']}")
     print(f"plots:   {', '.join(str(p) for k,p in paths.items() if k not in ('metrics', 'report'))}")
     print(f"report:  {paths['report']}")
+
+# %% ../nbs/12_evaluation.ipynb #c2b38bf9
+ABLATIONS = {'no tracks': ['track_pt', 'track_d0', 'track_dz'], 'no ECAL': ['ecal'], 'no HCAL': ['hcal'],
+             'no pixel hits': ['bpix1', 'bpix2', 'bpix3']} # input groups `ablation_scan` switches off
+
+def ablation_scan(
+    run, # a run regressing a mass (`MASS_TARGETS`)
+    files:list, # tt̄ files at several top masses (see `scan_masses`)
+    ablations:dict|None=None, # name -> channels set to zero (default `ABLATIONS`)
+    models:dict|None=None, # further estimators, name -> f(x, s) -> (N,) masses from raw images and scalars
+    baselines:dict|None=None, # name -> scalar key (default: generator-level and reconstructed masses)
+    max_jets:int|None=None, n_bins:int=20, n_boot:int=100, chunk:int=256, # jets per file, σ_F bins, resamples, batch
+)->dict:
+    "σ_F per jet of the model, its channel ablations, `models`, the baselines and `image_mass` on all and contained jets"
+    from e2e_nb.data import open_jets
+    cfg, masses = run.config, scan_masses(files)
+    ablations = ABLATIONS if ablations is None else ablations
+    baselines = dict(gen_msd='m_sd_gen', gen_mjet='m_jet_gen', reco_msd='m_sd', reco_mjet='m_jet') if baselines is None else baselines
+    col = cfg['targets'].index(mass_target(cfg['targets']))
+    vals, cont = [], []
+    for f in files:
+        jf = open_jets(f); idx = np.arange(len(jf))[:max_jets]; v = {}
+        for i in range(0, len(idx), chunk):
+            ci = idx[i:i + chunk]
+            x = jf.read_images(ci, channels=cfg['channels'])
+            s = np.stack([jf.read_scalars(cfg['scalars'], ci)[k] for k in cfg['scalars']], 1).astype(np.float32) if cfg['scalars'] else None
+            v.setdefault(cfg['model'], []).append(np.asarray(run.predict(x, s))[:, col])
+            for name, chans in ablations.items():
+                xa = x.copy(); xa[:, [cfg['channels'].index(c) for c in chans if c in cfg['channels']]] = 0
+                v.setdefault(f"{cfg['model']} ({name})", []).append(np.asarray(run.predict(xa, s))[:, col])
+            for name, fn in (models or {}).items(): v.setdefault(name, []).append(np.asarray(fn(x, s), np.float64))
+        v = {k: np.concatenate(a).astype(np.float64) for k, a in v.items()}
+        sc = _read(f, [*baselines.values(), 'contained'], idx)
+        v.update({k: sc[key] for k, key in baselines.items() if key in sc}); v['image_mass'] = image_mass_file(f, idx)
+        vals.append(v); cont.append(sc.get('contained', np.ones(len(idx))) == 1)
+    out = dict(top_masses=masses, n_bins=n_bins, n_boot=n_boot, selections={})
+    for sel, masks in (('all', [np.ones(len(c), bool) for c in cont]), ('contained', cont)):
+        tab = {}
+        for k in vals[0]:
+            xs = [v[k][m & np.isfinite(v[k])] for v, m in zip(vals, masks)]
+            sf, se = sigma_fisher(xs, masses, n_bins, n_boot), sigma_eff(xs, masses, n_boot)
+            tab[k] = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
+                          sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
+        out['selections'][sel] = tab
+    return out
