@@ -75,9 +75,9 @@ weights: $(STAMP)
 weights-report: $(STAMP)
 	tools/simulate_eval.sh $(WORK) 2
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
-	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --out $(WEIGHTS)/report
+	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --ablate --out $(WEIGHTS)/report
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu30.h5 --qcd $(WORK)/qcd_pu30.h5 \
-	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --out $(WEIGHTS)/report_pu30
+	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --ablate --out $(WEIGHTS)/report_pu30
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done

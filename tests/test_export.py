@@ -190,6 +190,7 @@ def test_export_warns_about_images_not_made_like_recoe2e(tmp_path, run_dir, capl
 
 
 def test_shipped_weights_record_their_track_channels():
-    "The shipped weights predate RecoE2E's track channels, and their config says so (export then warns)"
-    shipped = json.loads((Path(ex.__file__).parent/'weights'/'resnet15_topgun'/'config.json').read_text())
-    assert shipped['track_image'] == 'ecal_face' and shipped['image_seed'] == 'hcal'
+    "The shipped weights were trained on RecoE2E's track channels and seeds, and their config says so"
+    from e2e_nb.pipeline import shipped_runs
+    shipped = json.loads((shipped_runs()[0]/'config.json').read_text())
+    assert shipped['track_image'] == 'recoe2e' and shipped['image_seed'] == 'hcal'
