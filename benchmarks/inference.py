@@ -12,8 +12,10 @@ nested-vector frames -> NCHW tensor -> one Run -> per-jet results (not the build
 kernels for `Sign` and `Div` by a constant (`speedup_onnx`); the column "ORT plain" times the graph exported without
 these two steps, in the same interleaved rounds.
 
+Models with scalar inputs (the shipped `part` takes the seed's ieta, iphi) get the sample jets' scalars everywhere.
+
 It also prints the arithmetic behind the eager/ORT ratio, measured in the same run: the network's floating-point
-operations per jet (2 × the multiply-adds of its convolutions and linear layers), the one-thread SGEMM rate of this CPU
+operations per jet (the convolutions and matrix products counted by torch's FlopCounterMode), the one-thread SGEMM rate of this CPU
 (`torch.mm` of 512 × 512 matrices, the best a BLAS kernel reaches on it), the rate ORT achieves, and the ceiling of
 eager/ORT: eager's time over the time of the network's operations at SGEMM speed with nothing else (no preprocessing,
 no memory traffic, no call overhead). An export cannot make ORT faster than that; where the ceiling is near the target,
@@ -36,25 +38,23 @@ def load_model(run, name, crop, pool):
     runs = [Path(run)] if run else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
     if runs:
         r = load_run(runs[0], device='cpu')
-        return r.e2e_model().cpu().eval(), f'run {runs[0]} ({r.config["model"]}, network input {r.config["img_size"]} px)', r.config.get('channels')
+        return (r.e2e_model().cpu().eval(), f'run {runs[0]} ({r.config["model"]}, network input {r.config["img_size"]} px)',
+                r.config.get('channels'), r.config.get('scalars') or [])
     from e2e_nb.models import create_model
     from e2e_nb.preprocess import Preprocessor
     torch.manual_seed(0)
     prep = Preprocessor(CHANNELS, crop=crop, pool=pool, in_shape=(125, 125))
     size = int(prep(torch.zeros(1, 8, 125, 125)).shape[-1])
     net = create_model(name, in_channels=8, img_size=size)
-    return E2EModel(net, prep).eval(), f'untrained {name} (network input {size} px) behind a Preprocessor', CHANNELS
+    return E2EModel(net, prep).eval(), f'untrained {name} (network input {size} px) behind a Preprocessor', CHANNELS, []
 
 
-def model_flops(model, x):
-    "Floating-point operations per jet of `model` on frames `x`: 2 × the multiply-adds of its Conv2d and Linear layers"
-    macs, hooks = [], []
-    for m in model.modules():
-        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)):
-            hooks.append(m.register_forward_hook(lambda mod, i, o: macs.append(o.numel() * mod.weight[0].numel())))
-    with torch.inference_mode(): model(torch.as_tensor(x[:1]))
-    for h in hooks: h.remove()
-    return 2 * sum(macs)
+def model_flops(model, x, s=None):
+    "Floating-point operations per jet of `model` on frames `x` (and scalars `s`): its convolutions and matrix products"
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as fc, torch.no_grad():
+        model(torch.as_tensor(x[:2]), None if s is None else torch.as_tensor(s[:2]))
+    return fc.get_total_flops() / 2
 
 
 def sgemm_rate(seconds=0.6, n=512):
@@ -96,10 +96,12 @@ def main():
     # cropped/pooled input of the tests and notebooks
     configs = [(a.crop, a.pool)] if (a.run or shipped or a.crop or a.pool != 1) else [(None, 1), (64, 2)]
     for crop, pool in configs:
-        model, what, chans = load_model(a.run, a.model, crop, pool)
-        x_all = open_jets(sample_file(n_jets=16, seed=5)).read_images(np.arange(16), channels=chans)
-        rows = bench(model, x_all, exe, a)
-        flops, peak = model_flops(model, x_all), sgemm_rate()
+        model, what, chans, skeys = load_model(a.run, a.model, crop, pool)
+        jf = open_jets(sample_file(n_jets=16, seed=5))
+        x_all = jf.read_images(np.arange(16), channels=chans)
+        s_all = np.stack([jf.read_scalars(skeys)[k] for k in skeys], 1).astype(np.float32) if skeys else None
+        rows = bench(model, x_all, s_all, exe, a)
+        flops, peak = model_flops(model, x_all, s_all), sgemm_rate()
         for r in rows:
             r.update(mflop_per_jet=flops / 1e6, sgemm_gflops=peak / 1e9, ort_gflops=flops / r['ort_us'] / 1e3,
                      eager_over_ort_ceiling=r['eager_us'] / (1e6 * flops / peak))
@@ -109,7 +111,7 @@ def main():
             print(f"{r['batch']:>5} {r['eager_us']:>13.0f} {r['ort_us']:>14.0f} {r['ort_plain_us']:>13.0f} {r['cpp_us']:>11.0f} {r['eager_over_ort']:>10.2f} "
                   f"{r['eager_over_cpp']:>10.2f} {r['ort_over_cpp']:>8.2f} {r['cpp_vs_torch_max_rel']:>13.1e}")
         r1 = rows[0]
-        print(f"arithmetic: {r1['mflop_per_jet']:.1f} MFLOP per jet (convolutions, linear layers); one-thread SGEMM on this CPU "
+        print(f"arithmetic: {r1['mflop_per_jet']:.1f} MFLOP per jet (convolutions, matrix products); one-thread SGEMM on this CPU "
               f"{r1['sgemm_gflops']:.1f} GFLOP/s, measured now")
         for r in rows:
             print(f"  batch {r['batch']:>2}: ORT runs the network at {r['ort_gflops']:.1f} GFLOP/s "
@@ -118,20 +120,22 @@ def main():
         print(json.dumps(dict(model=what, rows=rows)))
 
 
-def bench(model, x_all, exe, a):
+def bench(model, x_all, s_all, exe, a):
     "Interleaved timings of eager, ONNX Runtime (Python) and the C++ core at batch 1 and 16"
+    t = lambda v: None if v is None else torch.as_tensor(v)
     with tempfile.TemporaryDirectory() as d:
-        onnx_path = ex.export_onnx(model, Path(d)/'model.onnx', torch.as_tensor(x_all[:2]))
+        ex2 = (torch.as_tensor(x_all[:2]), t(None if s_all is None else s_all[:2]))
+        onnx_path = ex.export_onnx(model, Path(d)/'model.onnx', *ex2)
         sess = ex.onnx_session(onnx_path, threads=1)
-        sess_plain = ex.onnx_session(ex.export_onnx(model, Path(d)/'plain.onnx', torch.as_tensor(x_all[:2]), simplify=False, speedup=False), threads=1)
+        sess_plain = ex.onnx_session(ex.export_onnx(model, Path(d)/'plain.onnx', *ex2, simplify=False, speedup=False), threads=1)
         rows = []
         for b in (1, 16):
-            x = x_all[:b]
-            xt = torch.as_tensor(x)
+            x, s = x_all[:b], None if s_all is None else s_all[:b]
+            xt, st = torch.as_tensor(x), t(s)
             def eager():
-                with torch.inference_mode(): model(xt)
-            ort_call = lambda: ex.onnx_predict(sess, x)
-            plain_call = lambda: ex.onnx_predict(sess_plain, x)
+                with torch.inference_mode(): model(xt, st)
+            ort_call = lambda: ex.onnx_predict(sess, x, s)
+            plain_call = lambda: ex.onnx_predict(sess_plain, x, s)
             # interleaved rounds, minimum per method: the machine's other load hits all three alike and the minimum is
             # the least disturbed measurement
             per_round = a.seconds / a.rounds / 4
@@ -141,10 +145,10 @@ def bench(model, x_all, exe, a):
                 t_pt.append(timed(eager, r_pt) * 1e6 / b)
                 t_ort.append(timed(ort_call, r_ort) * 1e6 / b)
                 t_plain.append(timed(plain_call, r_ort) * 1e6 / b)
-                y_cpp, us = ex.run_core(exe, onnx_path, x, threads=1, repeat=r_ort)
+                y_cpp, us = ex.run_core(exe, onnx_path, x, s, threads=1, repeat=r_ort)
                 t_cpp.append(us)
             t_pt, t_ort, t_plain, t_cpp = min(t_pt), min(t_ort), min(t_plain), min(t_cpp)
-            with torch.no_grad(): diff = ex.compare(y_cpp, model(xt).numpy())['max_rel']
+            with torch.no_grad(): diff = ex.compare(y_cpp, model(xt, st).numpy())['max_rel']
             rows.append(dict(batch=b, eager_us=t_pt, ort_us=t_ort, ort_plain_us=t_plain, cpp_us=t_cpp, eager_over_ort=t_pt/t_ort,
                              eager_over_cpp=t_pt/t_cpp, ort_over_cpp=t_ort/t_cpp, cpp_vs_torch_max_rel=diff))
     return rows
