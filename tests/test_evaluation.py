@@ -273,7 +273,7 @@ def test_cli_scan_qcd_containment(run_dir, files, scan_files, qcd_gen, tmp_path,
     assert sc['top_masses'] == [160., 172.5, 185.] and sc['files'] == [str(f) for f in scan_files] and sc['n_boot'] == 50
     assert set(sc['selections']) == {'all', 'contained'}
     for sel, tab in sc['selections'].items():
-        assert set(tab) == {name, 'reco_mjet', 'reco_msd', 'gen_msd'}
+        assert set(tab) == {name, 'reco_mjet', 'reco_msd', 'gen_msd', 'image_mass'}   # image_mass: from the images
         for d in tab.values(): assert set(d) == {'sigma_fisher', 'sigma_fisher_err', 'sigma_eff', 'sigma_eff_err', 'n'}
     assert sc['selections']['all']['reco_msd']['n'] == [NS]*3
     # the table holds exactly what the metrics functions give on the files' raw values (calibration-free)

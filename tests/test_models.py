@@ -31,8 +31,19 @@ def fcnn_params(C=8, S=125, hidden=(64, 64), n_scalars=0, n_outputs=1):
     return tot + (n + n_scalars + 1) * n_outputs
 
 def test_registry_names():
-    assert list_models() == sorted(NAMES)
+    assert list_models() == sorted(NAMES + ['part'])   # part takes raw frames: its own test below
     assert set(NAMES) <= set(MODELS)
+
+
+def test_part_shapes_and_raw_input():
+    "part: (B, n) or (B, 2n) outputs at any frame size, a mass > 0 as its first output, raw input and the seed declared"
+    from e2e_nb.models import PixelParT
+    assert PixelParT.raw_input and PixelParT.input_scalars == ('ieta', 'iphi')
+    x, s = jet_batch(size=33) * 10, torch.tensor([[30., 5.], [80., 100.], [150., 359.]])
+    m = create_model('part', img_size=33, n_outputs=3, n_scalars=2, heteroscedastic=True).eval()
+    with torch.no_grad(): y = m(x, s)
+    assert y.shape == (3, 6) and (y[:, :3] > 0).all() and torch.isfinite(y).all()
+    with pytest.raises(E2EDataError, match='scalars'): m(x, s[:, :1])
 
 @pytest.mark.parametrize('name', NAMES)
 @pytest.mark.parametrize('size', [32, 125])
