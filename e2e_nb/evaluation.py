@@ -23,8 +23,8 @@ __all__ = ['BASELINES', 'MASS_TARGETS', 'VAR_LABEL', 'MASS_TARGETS_CHECKS', 'ABL
            'evaluate_estimators', 'roc_curve', 'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals',
            'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions',
            'residual_explorer', 'calibration_plan', 'predict_file', 'fit_calibrations', 'scan_masses',
-           'image_mass_file', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table', 'scan_table',
-           'qcd_table', 'target_checks', 'target_table', 'write_report', 'e2e_evaluate', 'ablation_scan',
+           'image_mass_file', 'scan_selections', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table',
+           'scan_table', 'qcd_table', 'target_checks', 'target_table', 'write_report', 'e2e_evaluate', 'ablation_scan',
            'internal_estimators', 'response', 'resolution', 'bias', 'regression_metrics', 'DEFAULT_EDGES',
            'binned_metrics', 'spearman', 'sigma_fisher', 'sigma_eff', 'qcd_mass_metrics', 'isotonic_regression',
            'invert_median_response', 'calibration_refusal', 'MonotoneCalibration']
@@ -498,6 +498,30 @@ def image_mass_file(
         with torch.no_grad(): out.append(image_mass(torch.from_numpy(x), torch.from_numpy(ie), channels=(0, 1)).numpy())
     return np.concatenate(out).astype(np.float64) if out else np.zeros(0)
 
+# %% ../nbs/12_evaluation.ipynb #a6003b06
+def scan_selections(
+    vals:list, # per scan file, estimator name -> (N,) values
+    cont:list, # per scan file, the `contained` flags (N,), or None where the file has none
+    masses:list, # the top mass of each file
+    n_bins:int=20, n_boot:int=200, # `sigma_fisher` bins, bootstrap resamples
+)->dict:
+    "σ_F, σ_eff (with errors) and jets per file of every estimator on all and contained jets: all on the same jets"
+    names = [k for k in vals[0] if all(k in v for v in vals)]
+    sels = {'all': [np.ones(len(v[names[0]]), bool) for v in vals]}
+    if all(c is not None for c in cont): sels['contained'] = [c == 1 for c in cont]
+    out = {}
+    for sel,masks in sels.items():
+        ok = [m & common_mask({k: v[k] for k in names}, np.ones(len(m))) for m,v in zip(masks, vals)]
+        tab = {}
+        for k in names:
+            xs = [v[k][o] for v,o in zip(vals, ok)]
+            if min(map(len, xs)) < 2: continue
+            sf,se = sigma_fisher(xs, masses, n_bins, n_boot),sigma_eff(xs, masses, n_boot)
+            tab[k] = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
+                          sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
+        out[sel] = tab
+    return out
+
 # %% ../nbs/12_evaluation.ipynb #3dd9b065
 def evaluate_scan(
     run, # a run from `e2e_nb.training.load_run` regressing `m_gen`
@@ -525,21 +549,8 @@ def evaluate_scan(
         v = {name: p[:, cfg['targets'].index(mt)] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
         if image: v['image_mass'] = image_mass_file(f, idx)
         vals.append(v); cont.append(sc.get('contained'))
-    names = [k for k in vals[0] if all(k in v for v in vals)]
-    sels = {'all': [np.ones(len(v[name]), bool) for v in vals]}
-    if all(c is not None for c in cont): sels['contained'] = [c == 1 for c in cont]
-    out = dict(files=[str(f) for f in files], top_masses=masses, n_bins=n_bins, n_boot=n_boot, selections={})
-    for sel,masks in sels.items():
-        ok = [m & common_mask({k: v[k] for k in names}, np.ones(len(m))) for m,v in zip(masks, vals)]
-        tab = {}
-        for k in names:
-            xs = [v[k][o] for v,o in zip(vals, ok)]
-            if min(map(len, xs)) < 2: continue
-            sf,se = sigma_fisher(xs, masses, n_bins, n_boot),sigma_eff(xs, masses, n_boot)
-            tab[k] = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
-                          sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
-        out['selections'][sel] = tab
-    return out
+    return dict(files=[str(f) for f in files], top_masses=masses, n_bins=n_bins, n_boot=n_boot,
+                selections=scan_selections(vals, cont, masses, n_bins, n_boot))
 
 # %% ../nbs/12_evaluation.ipynb #1e75f09f
 def _jsonable(o):
@@ -952,17 +963,9 @@ def ablation_scan(
         v = {k: np.concatenate(a).astype(np.float64) for k, a in v.items()}
         sc = _read(f, [*baselines.values(), 'contained'], idx)
         v.update({k: sc[key] for k, key in baselines.items() if key in sc}); v['image_mass'] = image_mass_file(f, idx)
-        vals.append(v); cont.append(sc.get('contained', np.ones(len(idx))) == 1)
-    out = dict(top_masses=masses, n_bins=n_bins, n_boot=n_boot, selections={})
-    for sel, masks in (('all', [np.ones(len(c), bool) for c in cont]), ('contained', cont)):
-        tab = {}
-        for k in vals[0]:
-            xs = [v[k][m & np.isfinite(v[k])] for v, m in zip(vals, masks)]
-            sf, se = sigma_fisher(xs, masses, n_bins, n_boot), sigma_eff(xs, masses, n_boot)
-            tab[k] = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
-                          sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
-        out['selections'][sel] = tab
-    return out
+        vals.append(v); cont.append(sc.get('contained'))
+    return dict(top_masses=masses, n_bins=n_bins, n_boot=n_boot,
+                selections=scan_selections(vals, cont, masses, n_bins, n_boot))
 
 # %% ../nbs/12_evaluation.ipynb #c9ed4226
 def internal_estimators(
