@@ -14,10 +14,11 @@ from .core import E2EDataError, atomic_path, get_logger
 from .evaluation import MonotoneCalibration, plot_style, plot_label
 
 # %% auto #0
-__all__ = ['TEMPLATE_MASSES', 'hidden_top_mass', 'template_files', 'split_by_event', 'quantile_edges', 'MassTemplates',
+__all__ = ['TEMPLATE_MASSES', 'SYSTEMATICS', 'JES', 'GROUP_KIND', 'CMS_BOOSTED', 'ENERGY_CHANNELS', 'hidden_top_mass',
+           'template_files', 'split_by_event', 'quantile_edges', 'MassTemplates', 'template_nll', 'scan_minimum',
            'fit_counts', 'fit_mass', 'pseudo_experiments', 'pe_summary', 'pull_calibration', 'calibration_curve',
-           'domain_shift', 'plot_templates', 'plot_calibration_curves', 'plot_scans', 'plot_precision', 'results_table',
-           'estimators']
+           'domain_shift', 'scale_shift', 'uncertainty_budget', 'budget_table', 'plot_templates',
+           'plot_calibration_curves', 'plot_scans', 'plot_precision', 'results_table', 'estimators']
 
 # %% ../nbs/15_top_mass_measurement.ipynb #a81a8bbd
 TEMPLATE_MASSES = (166.5, 169.5, 172.5, 175.5, 178.5) # top masses `6:m0` of the template samples (GeV)
@@ -79,8 +80,8 @@ class MassTemplates:
                  n_bins:int=12, # equal-population bins of the pooled templates (unless `edges` is given)
                  degree='auto', # degree of the per-bin polynomial in m_t: 1, 2, ... or 'auto' (2 where the templates resolve curvature, else 1)
                  edges=None, # interior bin edges (the outer bins are open)
-                 scan=None, # (lo, hi) m_t range of the fit (default: template range ± half its span)
-                 step:float=0.02, # grid step of the likelihood scan (GeV)
+                 scan=None, # (lo, hi) m_t range of the fit (default: template range ± its span)
+                 step:float=0.05, # grid step of the likelihood scan (GeV)
                 ):
         vals = {float(m): _finite(v, f'values[{m}]') for m,v in values.items()}
         self.masses = np.array(sorted(vals)); auto = degree == 'auto'
@@ -104,7 +105,7 @@ class MassTemplates:
             self.curvature_chi2 = float((self.coef[2]**2/(self._cinv[2, 2]*np.maximum(pbar*(1 - pbar), 1e-12))).sum())
             if auto and self.curvature_chi2 < k + 3*math.sqrt(2*k): self.degree = 1; self._fit_poly()
         span = np.ptp(self.masses)
-        self.scan = tuple(map(float, scan)) if scan is not None else (self.masses[0] - span/2, self.masses[-1] + span/2)
+        self.scan = tuple(map(float, scan)) if scan is not None else (self.masses[0] - span, self.masses[-1] + span)
         self.grid = np.arange(self.scan[0], self.scan[1] + step/2, step)
         self.log_p = np.log(self.prob(self.grid)) # (G, B)
 
@@ -146,19 +147,58 @@ def prob(self:MassTemplates,
     p /= p.sum(1, keepdims=True)
     return p[0] if np.ndim(m) == 0 else p
 
-# %% ../nbs/15_top_mass_measurement.ipynb #d17b4503
-def fit_counts(
-    t:MassTemplates, # templates
-    counts, # histogram(s) in the template bins: (n_bins,) or (n_fits, n_bins)
+# %% ../nbs/15_top_mass_measurement.ipynb #40a74421
+@patch
+def grid_model(self:MassTemplates,
+               template_counts=None, # resampled templates (n_sets, n_masses, n_bins); None: the templates' own counts
+               floor:float=1e-9, # smallest bin probability
+              )->tuple:
+    "(P, D): bin probabilities and their relative statistical errors on the scan grid, each (n_sets or 1, grid, bins)"
+    C = self.counts[None] if template_counts is None else np.asarray(template_counts, np.float64)
+    coef = np.einsum('dk,fkb->fdb', self._cinv @ (self._basis(self.masses).T*self.n), C/self.n[:, None])
+    P = np.maximum(np.einsum('gd,fdb->fgb', self._basis(self.grid), coef), floor); P /= P.sum(-1, keepdims=True)
+    b = self._basis(np.clip(self.grid, self.masses[0], self.masses[-1])) # δ frozen outside the templates
+    pbar = C.sum(1)/self.n.sum()
+    return P, np.sqrt(np.einsum('gi,ij,gj->g', b, self._cinv, b)[None, :, None]*(pbar*(1 - pbar))[:, None, :])/P
+
+# %% ../nbs/15_top_mass_measurement.ipynb #b289bb7a
+@patch
+def resample(self:MassTemplates,
+             n:int, # template sets to draw
+             rng, # a numpy Generator
+             model:bool=False, # draw from the interpolated p_i(m) at each template mass (toys), not from the counts
+            )->np.ndarray:
+    "`n` template sets of the same sizes, each template drawn multinomially: (n, n_masses, n_bins)"
+    ps = self.prob(self.masses) if model else self.counts/self.n[:, None]
+    return np.stack([rng.multinomial(int(k), p, size=n) for k,p in zip(self.n, ps)], 1)
+
+# %% ../nbs/15_top_mass_measurement.ipynb #bc31368a
+def template_nll(
+    counts, # data histograms (n_fits, n_bins)
+    P, # template bin probabilities on the grid (n_fits or 1, grid, n_bins)
+    D=None, # their relative statistical errors (same shape); None: exact templates (multinomial)
+    iters:int=4, # alternations of the profiled normalisation μ and nuisances γ_i
+)->np.ndarray:
+    "q(m_t) = −2 ln(L/L_sat) on the grid, (n_fits, grid); with `D` the Barlow–Beeston-lite profile likelihood"
+    n = np.asarray(counts, np.float64)[:, None, :]; e = n.sum(-1, keepdims=True)*P
+    if D is None:
+        with np.errstate(divide='ignore', invalid='ignore'): return 2*np.where(n > 0, n*np.log(n/e), 0.).sum(-1)
+    d2, mu = np.maximum(D**2, 1e-12), 1.
+    for i in range(iters + 1): # γ solves γ² + (μeδ² − 1)γ − nδ² = 0; then μ = Σn / Σeγ
+        b = mu*e*d2 - 1; r = np.sqrt(b*b + 4*n*d2)
+        g = np.where(b < 0, (r - b)/2, 2*n*d2/np.where(b + r > 0, b + r, 1.)) # the stable root on each side
+        if i < iters: mu = n.sum(-1, keepdims=True)/(e*g).sum(-1, keepdims=True)
+    nu = mu*e*g
+    with np.errstate(divide='ignore', invalid='ignore'): lt = np.where(n > 0, n*np.log(n/nu), 0.)
+    return 2*(nu - n + lt).sum(-1) + ((g - 1)**2/d2).sum(-1)
+
+# %% ../nbs/15_top_mass_measurement.ipynb #670567c7
+def scan_minimum(
+    q, # q(m_t) on the grid, (n_fits, grid)
+    grid, # the m_t grid (GeV)
 )->dict:
-    "Template fits of m_t to histograms: arrays `m`, `sigma`, `sigma_lo`, `sigma_hi`, `at_limit`, `q_min`, `n`, `ndf`"
-    C = np.atleast_2d(np.asarray(counts, np.float64))
-    if C.shape[1] != t.n_bins: raise E2EDataError(f'histograms with {C.shape[1]} bins', key='counts', expected=f'{t.n_bins} bins as the templates')
-    N = C.sum(1)
-    if (N <= 0).any(): raise E2EDataError('no jets to fit', key='counts', index=int(np.flatnonzero(N <= 0)[0]), expected='at least one jet per fit')
-    with np.errstate(divide='ignore', invalid='ignore'): sat = np.where(C > 0, C*np.log(C/N[:, None]), 0.).sum(1)
-    q = 2*(sat[:, None] - C @ t.log_p.T) # (n_fits, G)
-    G, r, g = len(t.grid), np.arange(len(C)), t.grid
+    "Minimum (parabola through the lowest three points) and Δq = 1 interval of each row: `m`, `sigma`, `sigma_lo`, `sigma_hi`, `at_limit`, `q_min`"
+    G, r, g = len(grid), np.arange(len(q)), grid
     i = q.argmin(1); inner = (i > 0) & (i < G - 1)
     ic = np.clip(i, 1, G - 2); y0,y1,y2 = q[r, ic - 1],q[r, ic],q[r, ic + 1]
     den = y0 - 2*y1 + y2
@@ -173,21 +213,40 @@ def fit_counts(
     xr = g[jr1 - 1] + (g[jr1] - g[jr1 - 1])*u[r, jr1 - 1]/(u[r, jr1 - 1] - u[r, jr1])
     lo, hi = np.where(fl, m - xl, np.nan), np.where(fr, xr - m, np.nan)
     with np.errstate(invalid='ignore'): sig = np.where(fl & fr, (lo + hi)/2, np.where(fl, lo, hi))
-    return dict(m=m, sigma=sig, sigma_lo=lo, sigma_hi=hi, at_limit=~(inner & fl & fr), q_min=qmin, n=N.astype(np.int64),
-                ndf=np.full(len(C), t.n_bins - 2))
+    return dict(m=m, sigma=sig, sigma_lo=lo, sigma_hi=hi, at_limit=~(inner & fl & fr), q_min=qmin)
+
+# %% ../nbs/15_top_mass_measurement.ipynb #d17b4503
+def fit_counts(
+    t:MassTemplates, # templates
+    counts, # histogram(s) in the template bins: (n_bins,) or (n_fits, n_bins)
+    template_counts=None, # per-fit resampled templates (n_fits, n_masses, n_bins); None: `t`'s own
+    template_stat:bool=True, # include the templates' statistical uncertainty (Barlow–Beeston-lite)
+    chunk:int=100, # fits evaluated at once (memory ∝ chunk × grid × bins)
+)->dict:
+    "Template fits of m_t to histograms: arrays `m`, `sigma`, `sigma_lo`, `sigma_hi`, `at_limit`, `q_min`, `n`, `ndf`"
+    C = np.atleast_2d(np.asarray(counts, np.float64))
+    if C.shape[1] != t.n_bins: raise E2EDataError(f'histograms with {C.shape[1]} bins', key='counts', expected=f'{t.n_bins} bins as the templates')
+    N = C.sum(1)
+    if (N <= 0).any(): raise E2EDataError('no jets to fit', key='counts', index=int(np.flatnonzero(N <= 0)[0]), expected='at least one jet per fit')
+    out = []
+    for s in range(0, len(C), chunk):
+        P, D = t.grid_model(None if template_counts is None else template_counts[s:s + chunk])
+        out.append(scan_minimum(template_nll(C[s:s + chunk], P, D if template_stat else None), t.grid))
+    return dict({k: np.concatenate([o[k] for o in out]) for k in out[0]}, n=N.astype(np.int64), ndf=np.full(len(C), t.n_bins - 2))
 
 # %% ../nbs/15_top_mass_measurement.ipynb #a0bb7de7
 def fit_mass(
     t:MassTemplates, # templates
     x, # estimator values of the data jets
+    template_stat:bool=True, # include the templates' statistical uncertainty
 )->dict:
     "Template fit of m_t to the jets `x`: `m`, `sigma`, `sigma_lo`, `sigma_hi`, `at_limit`, `q_min`, `n`, `ndf` and the scan `grid`, `dq`"
     x = _finite(x, 'x')
     if len(x) == 0: raise E2EDataError('no jets to fit', key='x', expected='at least one jet')
-    c = t.histogram(x)
-    out = {k: v[0].item() for k,v in fit_counts(t, c).items()}
-    q = 2*(np.where(c > 0, c*np.log(np.maximum(c, 1)/len(x)), 0.).sum() - t.log_p @ c)
-    return dict(out, grid=t.grid, dq=q - out['q_min'])
+    P, D = t.grid_model()
+    q = template_nll(t.histogram(x)[None], P, D if template_stat else None)
+    out = {k: v[0].item() for k,v in scan_minimum(q, t.grid).items()}
+    return dict(out, n=len(x), ndf=t.n_bins - 2, grid=t.grid, dq=q[0] - out['q_min'])
 
 # %% ../nbs/15_top_mass_measurement.ipynb #60230446
 def pseudo_experiments(
@@ -197,36 +256,42 @@ def pseudo_experiments(
     n_jets:int, # jets per pseudo-experiment
     n_pe:int=500, # number of pseudo-experiments
     seed:int=0, # random seed
+    resample:bool=True, # redraw the templates in each pseudo-experiment (bootstrap of the template jets)
+    template_stat:bool=True, # fit with the templates' statistical uncertainty
 )->dict:
-    "Fits of `n_pe` bootstrap samples of `n_jets` jets from `pool`: the arrays of `fit_counts` plus `m_true`, `n_jets`, `n_pool`"
+    "Fits of `n_pe` bootstrap samples of `n_jets` jets from `pool`: `fit_counts`'s arrays, `sigma_data`, `m_true`, `n_jets`, `n_pool`"
     pool = _finite(pool, 'pool')
     if len(pool) == 0: raise E2EDataError('empty pool', key='pool', expected='held-out jets to draw from')
     if n_jets < 1 or n_pe < 1: raise E2EDataError(f'n_jets = {n_jets}, n_pe = {n_pe}', key='n_jets', expected='>= 1 each')
-    frac = t.histogram(pool)/len(pool)
-    C = np.random.default_rng(seed).multinomial(n_jets, frac, size=n_pe)
-    return dict(fit_counts(t, C), m_true=float(m_true), n_jets=int(n_jets), n_pool=len(pool))
+    rng = np.random.default_rng(seed)
+    C = rng.multinomial(n_jets, t.histogram(pool)/len(pool), size=n_pe); T = t.resample(n_pe, rng) if resample else None
+    return dict(fit_counts(t, C, T, template_stat), sigma_data=fit_counts(t, C, T, False)['sigma'], m_true=float(m_true),
+                n_jets=int(n_jets), n_pool=len(pool))
 
 # %% ../nbs/15_top_mass_measurement.ipynb #d8194e10
 def pe_summary(
     pes, # one `pseudo_experiments` result or a list of them (same `n_jets`, several masses)
     cal:dict|None=None, # `pull_calibration` of the templates at the same N: adds the calibrated σ̂ and pull width
 )->dict:
-    "Bias, spread, median σ̂, pull mean and width (with errors), fraction of fits at the scan limit; with `cal` also `k`, `sigma_cal`, `pull_width_cal`"
+    "Bias, spread, median σ̂, pull mean and width with errors that know the shared pool and templates, fractions at the limit"
     pes = [pes] if isinstance(pes, dict) else list(pes)
     if not pes: raise E2EDataError('no pseudo-experiments', key='pes', expected='at least one result of `pseudo_experiments`')
-    dm = [p['m'] - p['m_true'] for p in pes]; ok = [~p['at_limit'] & np.isfinite(p['sigma']) for p in pes]
-    pulls = [d[o]/p['sigma'][o] for d,o,p in zip(dm, ok, pes)]
-    npull = sum(len(x) for x in pulls); n = sum(len(d) for d in dm)
+    dm = [p['m'] - p['m_true'] for p in pes]; ok = [np.isfinite(p['sigma']) for p in pes]
+    pulls = [d[o]/p['sigma'][o] for d,o,p in zip(dm, ok, pes)]; K = len(pes)
+    npull, n = sum(len(x) for x in pulls), sum(len(d) for d in dm)
     pm = np.concatenate(pulls) if npull else np.array([np.nan])
     pw = math.sqrt(np.mean([x.var(ddof=1) for x in pulls if len(x) > 1])) if any(len(x) > 1 for x in pulls) else float('nan')
-    spread = math.sqrt(np.mean([d.var(ddof=1) for d in dm])) if all(len(d) > 1 for d in dm) else float('nan')
-    allb = np.concatenate(dm)
-    out = dict(n_jets=int(pes[0]['n_jets']), n_pe=int(n), n_masses=len(pes), bias=float(allb.mean()),
-                bias_err=float(spread/math.sqrt(n)), spread=float(spread),
-                sigma=float(np.median(np.concatenate([p['sigma'][o] for p,o in zip(pes, ok)]))) if npull else float('nan'),
-                pull_mean=float(pm.mean()), pull_mean_err=float(1/math.sqrt(max(npull, 1))),
-                pull_width=float(pw), pull_width_err=float(pw/math.sqrt(2*max(npull - len(pes), 1))),
-                frac_at_limit=float(1 - npull/n))
+    var = [d.var(ddof=1) if len(d) > 1 else float('nan') for d in dm]
+    sig = float(np.median(np.concatenate([p['sigma'][o] for p,o in zip(pes, ok)]))) if npull else float('nan')
+    med2 = lambda x: np.nanmedian(x)**2 if np.isfinite(x).any() else 0.
+    tmpl = [max(med2(p['sigma']) - med2(p.get('sigma_data', p['sigma'])), 0.) for p in pes] # template part of σ̂²
+    pool = [max(v - s, 0.)*p['n_jets']/p['n_pool'] if p.get('n_pool') else 0. for v,s,p in zip(var, tmpl, pes)]
+    shared = sum(pool)/K**2 + np.mean(np.sqrt(tmpl))**2
+    out = dict(n_jets=int(pes[0]['n_jets']), n_pe=int(n), n_masses=K, bias=float(np.concatenate(dm).mean()),
+               bias_err=float(math.sqrt(sum(v/len(d) for v,d in zip(var, dm))/K**2 + shared)), spread=float(math.sqrt(np.mean(var))),
+               sigma=sig, pull_mean=float(pm.mean()), pull_mean_err=float(math.sqrt(pw**2/max(npull, 1) + shared/sig**2)),
+               pull_width=float(pw), pull_width_err=float(pw/math.sqrt(2*max(npull - K, 1))),
+               frac_at_limit=float(np.mean(np.concatenate([p['at_limit'] for p in pes]))), frac_no_sigma=float(1 - npull/n))
     if cal is None: return out
     if cal['n_jets'] != out['n_jets']: raise E2EDataError(f"calibration at N = {cal['n_jets']}", key='cal', expected=f"a pull_calibration at N = {out['n_jets']}")
     k, ke = cal['k'], cal['k_err']
@@ -240,11 +305,14 @@ def pull_calibration(
     n_toys:int=2000, # toy histograms per template mass
     seed:int=0, # random seed
     max_at_limit:float=0.05, # above this fraction of toy fits at the scan limit there is no Gaussian σ̂ to calibrate: `k` is NaN
+    template_stat:bool=True, # toys redraw the templates and fit with their statistical uncertainty
 )->dict:
-    "Pull width `k` (with `k_err`) of fits to multinomial toys of `n_jets` jets drawn from the templates' model at each template mass"
+    "Pull width `k` (with `k_err`) of fits to toys of `n_jets` jets (and of the templates) drawn from the templates' model"
     if n_jets < 1 or n_toys < 2: raise E2EDataError(f'n_jets = {n_jets}, n_toys = {n_toys}', key='n_jets', expected='n_jets >= 1 and n_toys >= 2')
     rng = np.random.default_rng(seed)
-    s = pe_summary([dict(fit_counts(t, rng.multinomial(n_jets, t.prob(m), size=n_toys)), m_true=m, n_jets=n_jets) for m in t.masses])
+    toy = lambda m: fit_counts(t, rng.multinomial(n_jets, t.prob(m), size=n_toys),
+                               t.resample(n_toys, rng, model=True) if template_stat else None, template_stat)
+    s = pe_summary([dict(toy(m), m_true=m, n_jets=n_jets) for m in t.masses])
     ok = s['frac_at_limit'] <= max_at_limit
     return dict(n_jets=int(n_jets), k=s['pull_width'] if ok else float('nan'), k_err=s['pull_width_err'] if ok else float('nan'),
                 frac_at_limit=s['frac_at_limit'])
@@ -268,13 +336,79 @@ def calibration_curve(
 # %% ../nbs/15_top_mass_measurement.ipynb #1814a79d
 def domain_shift(
     t:MassTemplates, # nominal templates
-    nominal, # estimator values of nominal held-out jets
+    nominal, # estimator values of nominal jets
     varied, # estimator values of jets simulated with the changed settings, at the same m_t
 )->dict:
     "Fitted m_t of the `nominal` and `varied` jets, the `shift` (varied − nominal) and its statistical error `shift_err`"
-    a, b = fit_mass(t, nominal), fit_mass(t, varied)
+    a, b = fit_mass(t, nominal, False), fit_mass(t, varied, False)
     return dict(nominal=a['m'], nominal_sigma=a['sigma'], varied=b['m'], varied_sigma=b['sigma'], shift=b['m'] - a['m'],
                 shift_err=float(math.hypot(a['sigma'], b['sigma'])), at_limit=bool(a['at_limit'] or b['at_limit']))
+
+# %% ../nbs/15_top_mass_measurement.ipynb #c90c2a31
+def scale_shift(
+    t:MassTemplates, # nominal templates
+    nominal, # estimator values of nominal jets
+    varied, # the same jets' estimator values after the change
+    n_boot:int=200, # paired bootstrap resamples
+    seed:int=0, # random seed
+)->dict:
+    "`domain_shift`'s keys for a change of the same jets; `shift_err` from a paired bootstrap"
+    out = domain_shift(t, nominal, varied); x, y = _finite(nominal, 'nominal'), _finite(varied, 'varied')
+    if len(x) != len(y): raise E2EDataError(f'{len(x)} nominal and {len(y)} varied values', key='varied', expected='the same jets')
+    w = np.random.default_rng(seed).multinomial(len(x), np.full(len(x), 1/len(x)), size=n_boot) # bootstrap weights
+    hist = lambda v: w @ np.eye(t.n_bins)[t.bin_index(v)]
+    d = fit_counts(t, hist(y), template_stat=False)['m'] - fit_counts(t, hist(x), template_stat=False)['m']
+    return dict(out, shift_err=float(d.std(ddof=1)))
+
+# %% ../nbs/15_top_mass_measurement.ipynb #7858bd45
+SYSTEMATICS = { # variation -> (group, settings of the tt̄ sample at 172.5 GeV); `extra` are Pythia settings
+    'FSR μ_R × ½': ('FSR', dict(extra=('TimeShower:renormMultFac = 0.25',))),
+    'FSR μ_R × 2': ('FSR', dict(extra=('TimeShower:renormMultFac = 4.0',))),
+    'ISR μ_R × ½': ('ISR', dict(extra=('SpaceShower:renormMultFac = 0.25',))),
+    'ISR μ_R × 2': ('ISR', dict(extra=('SpaceShower:renormMultFac = 4.0',))),
+    'CR: QCD-inspired (mode 1)': ('colour reconnection', dict(extra=('ColourReconnection:mode = 1', 'BeamRemnants:remnantMode = 1'))),
+    'CR: gluon move (mode 2)': ('colour reconnection', dict(extra=('ColourReconnection:mode = 2',))),
+    'CR: early resonance decays': ('colour reconnection', dict(extra=('PartonLevel:earlyResDec = on',))),
+    'b frag. r_b = 0.655': ('b fragmentation', dict(extra=('StringZ:rFactB = 0.655',))),
+    'b frag. r_b = 1.055': ('b fragmentation', dict(extra=('StringZ:rFactB = 1.055',))),
+    'UE: pT0Ref × 0.965': ('underlying event', dict(extra=('MultipartonInteractions:pT0Ref = 2.20',))),
+    'UE: pT0Ref × 1.035': ('underlying event', dict(extra=('MultipartonInteractions:pT0Ref = 2.36',))),
+    'pile-up μ = 30': ('pile-up', dict(pileup=30.)),
+}
+JES = 0.01 # relative jet-energy-scale variation
+GROUP_KIND = {'FSR': 'model', 'ISR': 'model', 'colour reconnection': 'model', 'b fragmentation': 'model',
+              'underlying event': 'model', 'pile-up': 'experimental', 'JES ±1 %': 'experimental'}
+CMS_BOOSTED = dict(statistical=0.24, experimental=0.61, model=0.47, theory=0.23, total=0.84) # arXiv:2211.01456 (GeV)
+
+# %% ../nbs/15_top_mass_measurement.ipynb #b6f77db6
+def uncertainty_budget(
+    shifts:dict, # variation -> `domain_shift` or `scale_shift` result
+    stat:float, # the statistical precision (GeV)
+    groups:dict|None=None, # variation -> group (default: from `SYSTEMATICS`, 'JES ±1 %' for JES variations)
+)->dict:
+    "{source: (uncertainty, statistical error)}: the groups, 'experimental', 'model', 'statistical' and 'total' (GeV)"
+    groups = groups or {v: SYSTEMATICS[v][0] if v in SYSTEMATICS else 'JES ±1 %' for v in shifts}
+    out = {}
+    for v,s in shifts.items():
+        g = groups[v]
+        if abs(s['shift']) >= abs(out.get(g, (0.,))[0]): out[g] = (abs(s['shift']), s['shift_err'])
+    q = lambda rows: (math.hypot(*[u for u,e in rows]), math.hypot(*[e*u for u,e in rows])/max(math.hypot(*[u for u,e in rows]), 1e-12))
+    kinds = {k: q([out[g] for g in out if GROUP_KIND.get(g, 'model') == k]) for k in ('experimental', 'model')}
+    return dict(out, **kinds, statistical=(stat, 0.), total=q([*out.values(), (stat, 0.)]))
+
+# %% ../nbs/15_top_mass_measurement.ipynb #092e2107
+def budget_table(
+    budgets:dict, # estimator name -> `uncertainty_budget` result
+    reference:dict=CMS_BOOSTED, # uncertainties of a published measurement by kind (GeV)
+)->str:
+    "Markdown table of the uncertainty budgets side by side, with the published totals by kind"
+    rows = list(dict.fromkeys(g for b in budgets.values() for g in b if g not in ('experimental', 'model', 'statistical', 'total')))
+    f = lambda b, r: f'{b[r][0]:.2f} ± {b[r][1]:.2f}' if r in b and b[r][1] else (f'{b[r][0]:.2f}' if r in b else '—')
+    out = ['| source | ' + ' | '.join(budgets) + ' | CMS boosted (arXiv:2211.01456) |', '| --- |' + ' ---: |'*(len(budgets) + 1)]
+    for r in rows + ['experimental', 'model', 'statistical', 'total']:
+        name = f'**{r}**' if r in ('experimental', 'model', 'statistical', 'total') else r
+        out.append(f'| {name} | ' + ' | '.join(f(b, r) for b in budgets.values()) + f" | {reference.get(r, '—')} |")
+    return '\n'.join(out)
 
 # %% ../nbs/15_top_mass_measurement.ipynb #19b47283
 def plot_templates(
@@ -387,16 +521,22 @@ def results_table(
     return '\n'.join(rows)
 
 # %% ../nbs/15_top_mass_measurement.ipynb #bf66b9a0
+ENERGY_CHANNELS = ('track_pt', 'ecal', 'hcal') # image channels that carry energy: what a jet-energy-scale shift scales
+
+# %% ../nbs/15_top_mass_measurement.ipynb #0069f78c
 def estimators(
-    run, # a trained `e2e_nb.training.Run` regressing `m_gen`
+    run, # a trained `e2e_nb.training.Run` regressing the top mass
     msd_cal:MonotoneCalibration, # calibration of m_SD to the generated mass
     path, # jet file
     idx=None, # sorted local jet indices (None: all)
     batch_size:int=256, # jets per forward pass
+    scale:float=1., # multiplies every energy of the jet: the image's `ENERGY_CHANNELS` and m_SD (a JES shift)
 )->dict:
     "{'E2E': regressed mass, 'm_SD': calibrated (raw if the guard refused it), 'm_SD raw': soft-drop mass} of jets `idx` (GeV)"
     from e2e_nb.data import open_jets
     jf = open_jets(path); a = np.arange(len(jf)) if idx is None else np.asarray(idx)
-    msd = jf.read_scalars('m_sd', a)['m_sd'].astype(np.float64)
+    msd = jf.read_scalars('m_sd', a)['m_sd'].astype(np.float64)*scale
     cal = msd if msd_cal.refused else msd_cal(msd)        # a calibration the guard refuses is not applied
-    return {'E2E': run.predict_file(path, a, batch_size)[:, 0].astype(np.float64), 'm_SD': cal, 'm_SD raw': msd}
+    ch = [i for i,c in enumerate(run.config['channels']) if c in ENERGY_CHANNELS]
+    def tf(x): x = np.array(x, np.float32); x[:, ch] *= scale; return x
+    return {'E2E': run.predict_file(path, a, batch_size, None if scale == 1 else tf)[:, 0].astype(np.float64), 'm_SD': cal, 'm_SD raw': msd}

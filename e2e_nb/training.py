@@ -680,14 +680,16 @@ def predict_file(self:Run,
                  path, # a jet file with the run's channels (and scalars)
                  idx=None, # sorted local indices (None: all jets)
                  batch_size:int=256, # jets read and predicted at once
+                 transform=None, # function applied to each batch of raw images (N, C, H, W) before the model
                 )->np.ndarray:
-    "Predictions in physical units for jets `idx` of the file at `path`"
+    "Predictions in physical units for jets `idx` of the file at `path` (images through `transform` if given)"
     jf = open_jets(path); a = np.arange(len(jf)) if idx is None else np.asarray(idx)
     out = []
     for i in range(0, len(a), batch_size):
         b = a[i:i+batch_size]; sc = self.config['scalars']
         s = np.stack([jf.read_scalars(sc, b)[k] for k in sc], 1) if sc else None
-        out.append(self.predict(jf.read_images(b, channels=self.config['channels']), s, batch_size))
+        x = jf.read_images(b, channels=self.config['channels'])
+        out.append(self.predict(x if transform is None else transform(x), s, batch_size))
     return np.concatenate(out) if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #9b0c834b
