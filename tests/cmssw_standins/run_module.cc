@@ -1,0 +1,176 @@
+// A minimal stand-in for cmsRun / FWCore/TestProcessor: runs one stream module, found by the type in its configuration,
+// on events read from binary files, the way the framework would:
+//   1. read the module's ParameterSet (a text dump of its cfi, see pset.py), validate it against the module's
+//      fillDescriptions (unknown or mistyped parameters are errors, missing ones get their defaults);
+//   2. initializeGlobalCache(pset) once, construct the module (its constructor checks the configuration);
+//   3. for each event: put the AK8 jets (std::vector<reco::PFJet>, also seen as edm::View<reco::Jet>), RecoE2E's
+//      JetFrames (e2e::Frame4D) and JetSeeds (e2e::Frame2D), call produce(), read the ValueMaps back by jet;
+//   4. globalEndJob.
+// Usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]]
+//   DATA_DIR/meta.txt "n_jets channels height width"; jets.bin (n, 5) float32 [event, pt, eta, phi, mass];
+//   frames.bin (n, C, H, W) float32; seeds.bin (n, 2) float32 [row, column]. Jets of an event are consecutive.
+//   OUT_DIR/values.bin (n, targets) float32 from the ValueMaps; sigmas.bin likewise for heteroscedastic models;
+//   frame2d.bin (n, targets) float32 from the e2e::Frame2D "RegressedMass".
+// Errors: the exception's message on stderr, exit status 1. Without DATA_DIR only steps 1, 2 and 4 run.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "DataFormats/Common/interface/ValueMap.h"
+#include "DataFormats/JetReco/interface/PFJet.h"
+#include "FWCore/Framework/interface/Event.h"
+#include "FWCore/Framework/interface/MakerMacros.h"
+#include "FWCore/ParameterSet/interface/FileInPath.h"
+#include "FWCore/ParameterSet/interface/ParameterSet.h"
+#include "RecoE2E/DataFormats/interface/FrameCollections.h"
+
+namespace {
+  std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::string cur;
+    std::istringstream in(s);
+    while (std::getline(in, cur, sep)) out.push_back(cur);
+    if (!s.empty() && s.back() == sep) out.push_back("");
+    return out;
+  }
+
+  // One parameter per line: TYPE<TAB>NAME<TAB>VALUE[<TAB>VALUE...]; TYPE one of string, vstring, InputTag ("a:b:c"),
+  // FileInPath, uint32, int32, double, bool (True/False).
+  edm::ParameterSet readPSet(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw cms::Exception("Configuration") << "cannot read the configuration " << path;
+    edm::ParameterSet ps;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      auto f = split(line, '\t');
+      if (f.size() < 2) throw cms::Exception("Configuration") << "bad configuration line: " << line;
+      const std::string type = f[0], name = f[1];
+      std::vector<std::string> v(f.begin() + 2, f.end());
+      auto one = [&]() -> std::string {
+        if (v.size() != 1) throw cms::Exception("Configuration") << name << ": expected one value";
+        return v[0];
+      };
+      if (type == "string") ps.addParameter<std::string>(name, v.empty() ? "" : one());
+      else if (type == "vstring") ps.addParameter<std::vector<std::string>>(name, v);
+      else if (type == "InputTag") {
+        auto p = split(one(), ':');
+        p.resize(3);
+        ps.addParameter<edm::InputTag>(name, edm::InputTag(p[0], p[1], p[2]));
+      } else if (type == "FileInPath") ps.addParameter<edm::FileInPath>(name, edm::FileInPath(one()));
+      else if (type == "uint32") ps.addParameter<unsigned int>(name, std::stoul(one()));
+      else if (type == "int32") ps.addParameter<int>(name, std::stoi(one()));
+      else if (type == "double") ps.addParameter<double>(name, std::stod(one()));
+      else if (type == "bool") ps.addParameter<bool>(name, one() == "True" || one() == "true" || one() == "1");
+      else throw cms::Exception("Configuration") << "unknown parameter type " << type << " of " << name;
+    }
+    return ps;
+  }
+
+  std::vector<float> readFloats(const std::string& path, std::size_t n) {
+    std::vector<float> v(n);
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f || std::fread(v.data(), sizeof(float), n, f) != n)
+      throw cms::Exception("FileReadError") << "cannot read " << n << " floats from " << path;
+    std::fclose(f);
+    return v;
+  }
+
+  void writeFloats(const std::string& path, const std::vector<float>& v) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(v.data(), sizeof(float), v.size(), f) != v.size())
+      throw cms::Exception("FileWriteError") << "cannot write " << path;
+    std::fclose(f);
+  }
+
+  int run(int argc, char** argv) {
+    if (argc != 2 && argc != 4 && argc != 5) {
+      std::cerr << "usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]]\n";
+      return 2;
+    }
+    edm::ParameterSet ps = readPSet(argv[1]);
+    const std::string type = ps.getParameter<std::string>("@module_type");
+    const std::string label = ps.getParameter<std::string>("@module_label");
+    auto it = edm::standin::registry().find(type);
+    if (it == edm::standin::registry().end())
+      throw cms::Exception("PluginNotFound") << "Unable to find plugin '" << type << "'";
+    edm::ConfigurationDescriptions descs;
+    it->second.fillDescriptions(descs);
+    for (const auto& kv : descs.descriptions()) kv.second.validate(ps);
+    edm::standin::Module mod = it->second.make(ps, 1);
+    std::cout << "constructed " << type << " '" << label << "'" << std::endl;
+    if (argc == 2) {
+      mod.endJob();
+      return 0;
+    }
+    const std::string data = argv[2], outDir = argv[3];
+    const bool dropLast = argc == 5 && std::string(argv[4]) == "--drop-last-frame";
+    std::size_t n = 0, C = 0, H = 0, W = 0;
+    std::ifstream(data + "/meta.txt") >> n >> C >> H >> W;
+    const auto jets = readFloats(data + "/jets.bin", n * 5);
+    const auto frames = readFloats(data + "/frames.bin", n * C * H * W);
+    const auto seeds = readFloats(data + "/seeds.bin", n * 2);
+    const auto targets = ps.getParameter<std::vector<std::string>>("targets");
+    const bool het = ps.getParameter<bool>("heteroscedastic");
+    const std::size_t T = targets.size();
+    std::vector<float> values(n * T, -9.f), sigmas(het ? n * T : 0, -9.f), frame2d(n * T, -9.f);
+    std::size_t nEvents = 0;
+    for (std::size_t b = 0; b < n;) {
+      std::size_t e = b;
+      while (e < n && jets[e * 5] == jets[b * 5]) ++e;
+      auto pf = std::make_unique<reco::PFJetCollection>();
+      auto fr = std::make_unique<e2e::Frame4D>();
+      auto sd = std::make_unique<e2e::Frame2D>();
+      for (std::size_t j = b; j < e; ++j) {
+        const float* k = &jets[j * 5];
+        pf->emplace_back(k[1], k[2], k[3], k[4]);
+        sd->push_back({seeds[j * 2], seeds[j * 2 + 1]});
+        e2e::Frame3D f(C, e2e::Frame2D(H, e2e::Frame1D(W)));
+        const float* p = &frames[j * C * H * W];
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t r = 0; r < H; ++r) f[c][r].assign(p + (c * H + r) * W, p + (c * H + r + 1) * W);
+        fr->push_back(std::move(f));
+      }
+      if (dropLast && !fr->empty()) fr->pop_back();
+      const auto tags = [&](const char* what) { return ps.getParameter<edm::InputTag>(what); };
+      edm::Event event(label);
+      const edm::ProductID jetsId = event.addProduct<reco::PFJetCollection, reco::Jet>(tags("jets"), std::move(pf));
+      event.addProduct(tags("frames"), std::move(fr));
+      event.addProduct(tags("seeds"), std::move(sd));
+      mod.streams.at(0)->produce(event, edm::EventSetup());
+      for (std::size_t t = 0; t < T; ++t) {
+        const auto* vm = event.product<edm::ValueMap<float>>(label, targets[t]);
+        const auto* sm = het ? event.product<edm::ValueMap<float>>(label, targets[t] + "Uncertainty") : nullptr;
+        if (!vm || (het && !sm))
+          throw cms::Exception("ProductNotFound") << "no ValueMap<float> '" << label << ":" << targets[t] << "'";
+        for (std::size_t j = b; j < e; ++j) {
+          values[j * T + t] = vm->get(jetsId, j - b);
+          if (het) sigmas[j * T + t] = sm->get(jetsId, j - b);
+        }
+      }
+      const auto* f2 = event.product<e2e::Frame2D>(label, "RegressedMass");
+      if (!f2 || f2->size() != e - b) throw cms::Exception("ProductNotFound") << "no RegressedMass for every jet";
+      for (std::size_t j = b; j < e; ++j)
+        for (std::size_t t = 0; t < T && t < (*f2)[j - b].size(); ++t) frame2d[j * T + t] = (*f2)[j - b][t];
+      b = e;
+      ++nEvents;
+    }
+    mod.endJob();
+    writeFloats(outDir + "/values.bin", values);
+    writeFloats(outDir + "/frame2d.bin", frame2d);
+    if (het) writeFloats(outDir + "/sigmas.bin", sigmas);
+    std::cout << "processed " << nEvents << " events, " << n << " jets" << std::endl;
+    return 0;
+  }
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << std::endl;
+    return 1;
+  }
+}

@@ -1,0 +1,200 @@
+"""The CMSSW plugin MassRegressionProducer (cmssw/RecoE2E/MassRegression/plugins/) compiled with g++ against the
+framework stand-ins of tests/cmssw_standins/ and driven like cmsRun would (tests/cmssw_standins/run_module.cc): its
+configuration is the cfi that `export_run` writes for the shipped model (read with tests/cmssw_standins/pset.py), its
+events are RecoE2E-layout JetFrames (9 channels in RecoE2E's push order, JetSeeds as (row, column)) emulated by
+`e2e_nb.recoe2e` in fixed mode, and its per-jet ValueMap masses must equal the Python model's
+(`load_run(...).predict` on the same frames in the model's channel order, scalars ieta = row - 55,
+iphi = (column + 170) mod 360) within a relative 1e-5.
+
+Skips (with the reason) only where g++ or ONNX Runtime's C++ headers are missing (`e2e_nb.export.ort_sdk`)."""
+import hashlib, os, shutil, subprocess, sys
+from pathlib import Path
+import numpy as np, pytest
+
+from e2e_nb import export as ex
+from e2e_nb import recoe2e as rc
+from e2e_nb.training import load_run
+
+REPO = Path(__file__).resolve().parents[1]
+STANDINS = REPO/'tests'/'cmssw_standins'
+PKG = REPO/'e2e_nb'/'cmssw'/'RecoE2E'/'MassRegression'
+WEIGHTS = REPO/'e2e_nb'/'weights'/'part_mass'
+sys.path.insert(0, str(STANDINS))
+from pset import load_cfi, pset_text  # noqa: E402
+
+
+@pytest.fixture(scope='module')
+def sdk():
+    cxx = os.environ.get('CXX', 'g++')
+    if not shutil.which(cxx): pytest.skip(f'C++ compiler {cxx!r} not found: the CMSSW plugin cannot be compiled')
+    try: return ex.ort_sdk(REPO/'.cache'/'onnxruntime')
+    except RuntimeError as e: pytest.skip(f'ONNX Runtime C++ headers unavailable: {e}')
+
+
+def build_module(sdk)->Path:
+    "Compile the plugin, the inference core, the ONNXRuntime stand-in and run_module into one executable; cached by hash"
+    srcs = [STANDINS/'run_module.cc', STANDINS/'src'/'ONNXRuntime.cc', PKG/'plugins'/'MassRegressionProducer.cc',
+            PKG/'src'/'E2EInferenceCore.cc']
+    hdrs = sorted((STANDINS/'include').rglob('*.h')) + [PKG/'interface'/'E2EInferenceCore.h']
+    h = hashlib.sha1(b''.join(f.read_bytes() for f in srcs + hdrs)).hexdigest()[:12]
+    out_dir = REPO/'.cache'/'cmssw_standins'
+    exe = out_dir/f'run_module-{h}'
+    if exe.exists(): return exe
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cxx, inc = os.environ.get('CXX', 'g++'), [f'-I{STANDINS/"include"}', f'-I{PKG.parents[1]}', f'-I{sdk["include"]}']
+    objs, procs = [], []
+    for f in srcs:   # one compiler per file, in parallel
+        o = out_dir/f'{f.stem}-{h}.o'; objs.append(o)
+        procs.append((f, subprocess.Popen([cxx, '-std=c++17', '-O2', '-Wall', '-Wextra', '-Werror', *inc, '-c', str(f),
+                                           '-o', str(o)], stderr=subprocess.PIPE, text=True)))
+    errs = [f'{f}:\n{p.communicate()[1][-4000:]}' for f,p in procs if p.wait()]
+    if errs: raise RuntimeError('compilation failed:\n' + '\n'.join(errs))
+    tmp = exe.with_suffix('.tmp')
+    r = subprocess.run([cxx, *map(str, objs), '-o', str(tmp), f'-L{sdk["lib"]}',
+                        f'-Wl,-rpath,{Path(sdk["lib"]).resolve()}', '-lonnxruntime'], capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f'link failed:\n{r.stderr[-4000:]}')
+    for o in objs: o.unlink()
+    os.replace(tmp, exe)
+    return exe
+
+
+@pytest.fixture(scope='module')
+def exe(sdk): return build_module(sdk)
+
+
+@pytest.fixture(scope='module')
+def export(tmp_path_factory):
+    "The shipped model exported as for CMSSW (with parity.json's frame bias): (export dir, its CMSSW package)"
+    out = tmp_path_factory.mktemp('export')/'part_mass'
+    rep = ex.export_run(WEIGHTS, out, n_jets=4, bias_events=12)
+    return out, out/'cmssw'/'RecoE2E'/'MassRegression', rep
+
+
+@pytest.fixture(scope='module')
+def events(tmp_path_factory):
+    """RecoE2E-layout events (fixed frames, 9 channels, push order) of a few top-gun events, plus per event two copies of
+    its first jet that fail RecoE2E's selection (pT 300 GeV; |eta| 1.5) and one whose seed failed, all with real frames"""
+    s = rc.frame_sample(6, 'topgun', seed=11)
+    jets = s['jets']
+    X, names, seeds = rc.emulate_jets(s['det'], jets, s['cfg'], version='fixed', adj=True)
+    assert list(names) == list(rc.push_order(True)) and X.shape[1] == 9
+    ev = np.asarray(jets['event'])
+    kin = np.stack([ev, jets['pt'], jets['eta'], jets['phi'], jets['m_jet']], 1).astype(np.float32)
+    rows = dict(kin=[], X=[], seeds=[], kind=[])
+    for e in np.unique(ev):
+        j = np.flatnonzero(ev == e)
+        for i in j: rows['kin'].append(kin[i]); rows['X'].append(X[i]); rows['seeds'].append(seeds[i]); rows['kind'].append('jet')
+        i = j[0]
+        for kind,col,val in (('soft', 1, 300.), ('forward', 2, 1.5), ('failed_seed', None, None)):
+            k = kin[i].copy()
+            if col: k[col] = val
+            rows['kin'].append(k); rows['X'].append(X[i]); rows['kind'].append(kind)
+            rows['seeds'].append(np.array([-1, -1]) if kind == 'failed_seed' else seeds[i])
+    d = tmp_path_factory.mktemp('events')
+    k, x, sd = np.stack(rows['kin']), np.stack(rows['X']).astype('<f4'), np.stack(rows['seeds']).astype('<f4')
+    (d/'meta.txt').write_text(f'{len(k)} {x.shape[1]} {x.shape[2]} {x.shape[3]}\n')
+    k.astype('<f4').tofile(d/'jets.bin'); x.tofile(d/'frames.bin'); sd.tofile(d/'seeds.bin')
+    return d, dict(kin=k, X=x, seeds=sd.astype(np.int64), kind=np.array(rows['kind']), names=names)
+
+
+def run_module(exe, pkg, pset, tmp_path, data=None, *flags):
+    "Run `run_module` on `pset` (text) with the package's data on CMSSW_SEARCH_PATH: (returncode, stdout, stderr)"
+    (tmp_path/'pset.txt').write_text(pset)
+    out = tmp_path/'out'; out.mkdir(exist_ok=True)
+    env = dict(os.environ, CMSSW_SEARCH_PATH=str(pkg.parents[1]))
+    args = [str(exe), str(tmp_path/'pset.txt')] + ([str(data), str(out), *flags] if data else [])
+    r = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    return r.returncode, r.stdout, r.stderr
+
+
+def expected(run, ev):
+    "Python masses of the jets the producer should regress (selected, seeded); NaN elsewhere"
+    k, seeds = ev['kin'], ev['seeds']
+    ok = (k[:, 1] >= 400) & (np.abs(k[:, 2]) <= 1.37) & (seeds[:, 0] >= 0)
+    x = rc.to_model_order(ev['X'][ok], ev['names'], run.config['channels'])
+    sc = np.stack([rc.seed_to_ieta(seeds[ok, 0]), rc.seed_to_iphi(seeds[ok, 1])], 1).astype(np.float32)
+    y = np.full(len(k), np.nan, np.float32)
+    y[ok] = run.predict(x, sc)[:, 0]
+    return y, ok
+
+
+def test_produce_matches_python(exe, export, events, tmp_path):
+    "ValueMap masses of the producer on RecoE2E-layout frames == the Python model, -1 for unselected or unseeded jets"
+    _, pkg, _ = export
+    data, ev = events
+    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    rc_, out, err = run_module(exe, pkg, pset_text(mod), tmp_path, data)
+    assert rc_ == 0, err
+    assert 'processed 6 events' in out
+    y_cpp = np.fromfile(tmp_path/'out'/'values.bin', '<f4')
+    run = load_run(WEIGHTS, device='cpu')
+    y_py, ok = expected(run, ev)
+    assert ok.sum() >= 10 and (ev['kind'][ok] == 'jet').all()
+    np.testing.assert_array_equal(y_cpp[~ok], -1)
+    d = np.abs(y_cpp[ok] - y_py[ok])
+    rel = d/np.abs(y_py[ok])
+    print(f'C++ producer vs Python on {ok.sum()} jets: max |diff| {d.max():.3g} GeV, max rel. {rel.max():.3g}')
+    assert rel.max() <= 1e-5
+    assert len(np.unique(y_py[ok])) > ok.sum()//2   # not a constant
+    np.testing.assert_array_equal(np.fromfile(tmp_path/'out'/'frame2d.bin', '<f4'), y_cpp)
+
+
+def test_seed_offsets_matter(exe, export, events, tmp_path):
+    "The producer's scalars are ieta = row - 55, iphi = (col + 170) % 360: feeding the raw seeds would change the masses"
+    run = load_run(WEIGHTS, device='cpu')
+    _, ev = events
+    y_py, ok = expected(run, ev)
+    x = rc.to_model_order(ev['X'][ok], ev['names'], run.config['channels'])
+    raw = run.predict(x, ev['seeds'][ok].astype(np.float32))[:, 0]
+    assert np.abs(raw - y_py[ok]).mean() > 1.   # GeV: the check above would catch a wrong offset
+
+
+@pytest.mark.parametrize('override,message', [
+    (dict(scalarNames=('vstring', ['ieta', 'm_sd'])), "cannot provide the model's scalar input 'm_sd'"),
+    (dict(frameChannels=('vstring', ['hcal', 'ecal', 'track_pt', 'track_d0', 'track_dz'])),
+     "model channel 'bpix1' is not among the JetFrames channels"),
+    (dict(channelNames=('vstring', ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2'])),
+     r'does not take the configured inputs x: \(N, 7, 125, 125\)'),
+    (dict(scalarNames=('vstring', ['ieta'])), r'does not take the configured inputs .*s: \(N, 1\)'),
+    (dict(heteroscedastic=('bool', True)), 'returns 1 values per jet; the configuration expects 2'),
+    (dict(frameChannels=('vstring', ['hcal', 'hcal'])), "frame channel 'hcal' appears twice"),
+    (dict(channels=('vstring', ['ecal'])), "Illegal parameter found in configuration.  The parameter is named:\n 'channels'"),
+    (dict(minJetPt=('string', '400')), "Parameter 'minJetPt' has the wrong type"),
+])
+def test_constructor_refuses(exe, export, tmp_path, override, message):
+    "A configuration the producer cannot serve fails in its constructor (or in the framework's validation), clearly"
+    _, pkg, _ = export
+    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    rc_, out, err = run_module(exe, pkg, pset_text(mod, **override), tmp_path)
+    assert rc_ == 1 and 'constructed' not in out
+    import re
+    assert re.search(message, err), err
+
+
+def test_defaults_and_construction(exe, export, tmp_path):
+    "Only the parameters the cfi sets differ from fillDescriptions' defaults; a minimal configuration constructs"
+    _, pkg, _ = export
+    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    minimal = pset_text(mod, **{k: (None, None) for k in mod.params if k not in ('channelNames', 'scalarNames', 'targets')})
+    rc_, out, err = run_module(exe, pkg, minimal, tmp_path)
+    assert rc_ == 0 and "constructed MassRegressionProducer 'massRegression'" in out, err
+
+
+def test_frame_count_mismatch(exe, export, events, tmp_path):
+    "JetFrames that are not one per jet of 'jets' are an error in produce, naming the cause"
+    _, pkg, _ = export
+    data, _ = events
+    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    rc_, _, err = run_module(exe, pkg, pset_text(mod), tmp_path, data, '--drop-last-frame')
+    assert rc_ == 1 and 'JetFrameProducer makes one frame and one seed per jet of the collection' in err, err
+
+
+def test_parity_json_frame_bias(export):
+    "parity.json reports the shipped model's bias on emulated RecoE2E frames: none on fixed frames, large otherwise"
+    out, _, rep = export
+    import json
+    fb = json.loads((out/'parity.json').read_text())['frame_bias']
+    assert fb == rep['frame_bias']
+    print({k: round(fb[k]['mean'], 2) for k in ('prototype', 'fixed', 'fixed_raw_seeds')}, fb['fixed']['n_jets'], 'jets')
+    assert abs(fb['fixed']['mean']) < 1e-2
+    assert abs(fb['fixed_raw_seeds']['mean']) > 5 and abs(fb['prototype']['mean']) > 5
