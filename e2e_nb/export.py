@@ -268,7 +268,7 @@ def recoe2e_frame_channels(
     adj:bool=True, # RecoE2E's `doTracksAtECALadjPt` (on in its `DetFrameProducer_cfi.py`)
 )->list:
     "e2e_nb names of RecoE2E's JetFrames channels in its push order: the producer's `frameChannels`"
-    from .recoe2e import push_order, RECOE2E_TO_E2E
+    from e2e_nb.recoe2e import push_order, RECOE2E_TO_E2E
     return [RECOE2E_TO_E2E[n] for n in push_order(adj)]
 
 
@@ -506,7 +506,7 @@ def frame_biases(
     seed:int=20261, # their seed
 )->dict:
     "`frame_bias` (GeV) of `run` on RecoE2E's prototype and fixed frames (channels by name) and with raw JetSeeds"
-    from .recoe2e import frame_sample, frame_bias
+    from e2e_nb.recoe2e import frame_sample, frame_bias
     s = frame_sample(n_events, 'topgun', seed)
     out = dict(n_events=n_events, process='topgun', seed=seed, doTracksAtECALadjPt=True, unit='GeV',
                prototype=frame_bias(run, s, 'prototype', adj=True), fixed=frame_bias(run, s, 'fixed', adj=True))

@@ -97,8 +97,9 @@ def test_export_model(tmp_path, jets, n_scalars, het):
     cfi = (pkg/'python/massRegression_cfi.py').read_text()
     compile(cfi, 'cfi', 'exec')
     assert f"heteroscedastic = cms.bool({het})" in cfi and "'bpix3'" in cfi
-    assert ("scalars = cms.InputTag('JetFrames', 'JetSeeds')" in cfi) == bool(n_scalars)
-    assert "seeds = cms.InputTag('JetFrames', 'JetSeeds')" in cfi
+    assert "seeds = cms.InputTag('JetFrames', 'JetSeeds')" in cfi and "jets = cms.InputTag('ak8PFJetsCHS')" in cfi
+    assert re.search(r"\bchannelNames = cms\.vstring\(([^)]*)\)", cfi) and 'frameChannels = cms.vstring(' in cfi
+    assert ("scalarNames = cms.vstring()" in cfi) == (not n_scalars)
     np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_outputs.bin', '<f4').reshape(2, -1), y[:2])
     np.testing.assert_array_equal(np.fromfile(pkg/'data/reference_images.bin', '<f4').reshape(2, 8, 125, 125), x[:2])
     assert (pkg/'data/reference_scalars.bin').exists() == bool(n_scalars)
@@ -107,12 +108,16 @@ def test_export_model(tmp_path, jets, n_scalars, het):
 
 def test_shipped_cmssw_defaults_match_the_schema():
     "The static default cfi and MassRegressionProducer's default parameters list the schema's channels and frame size"
+    from e2e_nb.recoe2e import push_order, RECOE2E_TO_E2E
     pkg = PACKAGE_DIR/'cmssw/RecoE2E/MassRegression'
     cfi = (pkg/'python/massRegression_cfi.py').read_text()
-    assert re.findall(r"'([^']*)'", re.search(r"\bchannels = cms\.vstring\(([^)]*)\)", cfi)[1]) == CHANNELS
+    vstring = lambda name, txt: re.findall(r"'([^']*)'", re.search(rf"\b{name} = cms\.vstring\(([^)]*)\)", txt)[1])
+    assert vstring('channelNames', cfi) == CHANNELS
+    assert vstring('frameChannels', cfi) == [RECOE2E_TO_E2E[n] for n in push_order(adj=True)]  # RecoE2E's 9 channels
     assert f'height = cms.uint32({IMG_SIZE})' in cfi and f'width = cms.uint32({IMG_SIZE})' in cfi
     cc = (pkg/'plugins/MassRegressionProducer.cc').read_text()
-    assert re.findall(r'"([^"]*)"', re.search(r'"channels",\s*\{([^}]*)\}', cc)[1]) == CHANNELS
+    assert re.findall(r'"([^"]*)"', re.search(r'"channelNames",\s*\{([^}]*)\}', cc)[1]) == CHANNELS
+    assert re.findall(r'"([^"]*)"', re.search(r'kRecoE2EPushOrder\{([^}]*)\}', cc)[1]) == vstring('frameChannels', cfi)
     assert f'"height", {IMG_SIZE})' in cc and f'"width", {IMG_SIZE})' in cc
 
 
@@ -156,12 +161,16 @@ def test_export_run_cli(tmp_path, run_dir):
     assert rep['n_jets'] == min(12, len(load_run(run_dir).split()['test'])) >= 2  # the run's own test split
     assert rep['onnx']['max_rel'] <= 1e-5 and rep['torchscript']['max_rel'] <= 1e-5
     assert rep['spec']['channels'] == load_run(run_dir).config['channels']
+    fb = rep['frame_bias']   # the model on emulated RecoE2E frames: fixed frames are e2e_nb's own images
+    assert fb['n_events'] == 12 and fb['fixed']['n_jets'] >= 12 and abs(fb['fixed']['mean']) < 1e-2
+    assert 'fixed_raw_seeds' not in fb   # this run takes no ieta/iphi scalars
     run = load_run(run_dir, device='cpu')
     x = open_jets(sample_file(n_jets=16, seed=3)).read_images(np.arange(5), channels=run.config['channels'])
     np.testing.assert_allclose(ex.onnx_predict(out/'model.onnx', x), run.predict(x), rtol=1e-5, atol=1e-4)
     r = subprocess.run([exe, '--run', str(run_dir), '--out', str(out)], capture_output=True, text=True)
     assert r.returncode != 0 and 'refusing to overwrite' in r.stderr
-    rep = ex.export_run(run_dir, out, data=sample_file(n_jets=16, seed=3), n_jets=4, overwrite=True)
+    rep = ex.export_run(run_dir, out, data=sample_file(n_jets=16, seed=3), n_jets=4, overwrite=True, bias_events=0)
+    assert 'frame_bias' not in rep
     assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
     assert rep['n_jets'] == 4 and rep['onnx']['max_rel'] <= 1e-5
     assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind

@@ -1,9 +1,10 @@
 # cmsRun RecoE2E/MassRegression/test/massRegression_cfg.py inputFiles=file:AODSIM.root maxEvents=10
 #
 # RecoE2E's frame producers followed by the e2e_nb mass regression:
-#   DetFrames (detector images) -> JetFrames (125 x 125 frames around each selected AK8 jet) -> massRegression
-# The regressed masses are stored as e2e::Frame2D 'massRegression:RegressedMass' ([jet][target], {-1} for a jet
-# without a frame), with 'massRegression:RegressedMassUncertainty' for heteroscedastic models.
+#   DetFrames (detector images) -> JetFrames (125 x 125 frames around each AK8 jet) -> massRegression
+# The regressed masses are put on the AK8 jets as edm::ValueMap<float> 'massRegression:<target>' (m_target for the
+# shipped model; -1 for a jet that fails RecoE2E's selection or has no frame), '<target>Uncertainty' for heteroscedastic
+# models, and as e2e::Frame2D 'massRegression:RegressedMass' ([jet][target]).
 import FWCore.ParameterSet.Config as cms
 from FWCore.ParameterSet.VarParsing import VarParsing
 
@@ -31,6 +32,10 @@ process.JetFrames.jetCollection = 'ak8'
 process.JetFrames.minJetPt = 400.
 process.JetFrames.maxJetEta = 1.37
 process.load('RecoE2E.MassRegression.massRegression_cfi')
+# the jets the frames were made of, and the same jet selection
+process.massRegression.jets = process.JetFrames.ak8PFJetCollection
+process.massRegression.minJetPt = process.JetFrames.minJetPt
+process.massRegression.maxJetEta = process.JetFrames.maxJetEta
 
 process.p = cms.Path(process.DetFrames + process.JetFrames + process.massRegression)
 
