@@ -81,3 +81,20 @@ def test_fits_at_limit_are_counted(n_jets):
                     for i,m in enumerate(TEMPLATE_MASSES)])
     assert s['frac_at_limit'] > 0.05
     assert s['frac_no_sigma'] < s['frac_at_limit']
+
+
+def test_template_nll_equals_pyhf_staterror():
+    "The profiled Barlow-Beeston-lite q is HistFactory's: a pyhf model (normfactor + staterror) fitted to the same bins"
+    import pyhf
+    from scipy.special import gammaln
+    from e2e_nb.topmass import template_nll
+    pyhf.set_backend('numpy', 'scipy')
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet(np.ones(8)*5); n = rng.multinomial(500, p).astype(float); d = rng.uniform(0.02, 0.15, 8)
+    spec = {'channels': [{'name': 'bins', 'samples': [{'name': 'tt', 'data': list(500*p), 'modifiers': [
+        {'name': 'mu', 'type': 'normfactor', 'data': None}, {'name': 'stat', 'type': 'staterror', 'data': list(500*p*d)}]}]}]}
+    model = pyhf.Model(spec, poi_name='mu')
+    _, twice_nll = pyhf.infer.mle.fit(list(n) + model.config.auxdata, model, return_fitted_val=True)
+    # pyhf's -2 ln L keeps the Poisson's ln n! and the Gaussians' normalisation; q is relative to the saturated model
+    sat = 2*np.sum(n - n*np.log(np.where(n > 0, n, 1)) + gammaln(n + 1)) + np.sum(np.log(2*np.pi*d**2))
+    np.testing.assert_allclose(float(twice_nll) - sat, template_nll(n[None], p[None, None], d[None, None])[0, 0], rtol=1e-6)
