@@ -280,14 +280,20 @@ def cmssw_cfi(
     jets:str='ak8PFJetsCHS', # the jets RecoE2E's JetFrameProducer made the frames of (its `ak8PFJetCollection`)
     min_jet_pt:float=400., # RecoE2E's jet selection (its `minJetPt`, GeV) ...
     max_jet_eta:float=1.37, # ... and `maxJetEta`
+    sonic:bool=False, # configure `MassRegressionSonicProducer` (Triton server, `Client` PSet) instead
+    model_name:str='e2e_mass_regression', # its Triton model: data/models/<model_name>/config.pbtxt
 )->str:
-    "The `python/massRegression_cfi.py` fragment configuring `MassRegressionProducer` for the model"
+    "The `python/massRegression_cfi.py` fragment configuring `MassRegressionProducer` (or its SONIC twin) for the model"
     fc = list(frame_channels or recoe2e_frame_channels())
     if missing := [c for c in spec['channels'] if c not in fc]:
         raise E2EDataError(f'model channels {missing} are not in the frames', key='channels', expected=f'some of {fc}')
     if bad := [k for k in spec['scalars'] if k not in CMSSW_SCALARS]:
         get_logger('e2e_nb.export').warning(f'MassRegressionProducer cannot build the scalar inputs {bad} (it builds '
                                             f'{", ".join(CMSSW_SCALARS)}): its constructor will refuse this model')
+    model = ("    model_path = cms.FileInPath('RecoE2E/MassRegression/data/model.onnx'),\n" if not sonic else
+             f"    Client = cms.PSet(mode = cms.string('PseudoAsync'), modelName = cms.string({model_name!r}), modelVersion = cms.string(''),\n"
+             f"        modelConfigPath = cms.FileInPath('RecoE2E/MassRegression/data/models/{model_name}/config.pbtxt'),\n"
+             "        timeout = cms.untracked.uint32(10), useSharedMemory = cms.untracked.bool(True)),\n")
     def vs(xs): # one line, or wrapped within 120 characters
         s = ', '.join(repr(x) for x in xs)
         if len(s) < 80: return f'cms.vstring({s})'
@@ -298,14 +304,13 @@ def cmssw_cfi(
 # The JetFrames' channels are matched to the model's by name; ieta, iphi scalars come from the JetSeeds (row - 55,
 # (column + 170) mod 360). One ValueMap<float> per target on the jets ('{label}:<target>'; -1 for a jet that fails
 # RecoE2E's selection or has no frame), plus the e2e::Frame2D '{label}:RegressedMass'.
-{label} = cms.EDProducer('MassRegressionProducer',
+{label} = cms.EDProducer({'MassRegressionSonicProducer' if sonic else 'MassRegressionProducer'!r},
     jets = cms.InputTag({jets!r}),
     frames = cms.InputTag('JetFrames', 'JetFrames'),
     seeds = cms.InputTag('JetFrames', 'JetSeeds'),
     minJetPt = cms.double({float(min_jet_pt)!r}),
     maxJetEta = cms.double({float(max_jet_eta)!r}),
-    model_path = cms.FileInPath('RecoE2E/MassRegression/data/model.onnx'),
-    imageInput = cms.string('x'),
+{model}    imageInput = cms.string('x'),
     scalarInput = cms.string('s'),
     output = cms.string('y'),
     frameChannels = {vs(fc)},
@@ -327,15 +332,21 @@ def write_cmssw_package(
     x_ref:np.ndarray|None=None, # a few raw frames for the package's unit test -> data/reference_images.bin
     y_ref:np.ndarray|None=None, # their Python predictions -> data/reference_outputs.bin
     s_ref:np.ndarray|None=None, # their scalars -> data/reference_scalars.bin
+    name:str='e2e_mass_regression', # Triton model name -> data/models/<name>/ for the SONIC producer
 )->Path:
-    "Write the CMSSW package `dest/RecoE2E/MassRegression` for the exported model; returns its directory"
+    "Write the CMSSW package `dest/RecoE2E/MassRegression` (and the RecoE2E patches, `dest/RecoE2E/patches`) for the exported model; returns its directory"
     pkg = Path(dest)/'RecoE2E'/'MassRegression'
     src = cmssw_sources()
     for f in src.rglob('*'):
         if f.is_file() and '__pycache__' not in f.parts and f.name != '__init__.py': # nbdev adds __init__.py files inside the package
             with atomic_path(pkg/f.relative_to(src)) as tmp: shutil.copyfile(f, tmp)
     with atomic_path(pkg/'python'/'massRegression_cfi.py') as tmp: tmp.write_text(cmssw_cfi(spec))
+    with atomic_path(pkg/'python'/'massRegressionSonic_cfi.py') as tmp:
+        tmp.write_text(cmssw_cfi(spec, 'massRegressionSonic', sonic=True, model_name=name))
     with atomic_path(pkg/'data'/'model.onnx') as tmp: shutil.copyfile(onnx_path, tmp)
+    write_triton_repo(onnx_path, pkg/'data'/'models', name, spec) # SonicTriton's layout: <name>/config.pbtxt, <name>/1/model.onnx
+    for f in (src.parent/'patches').glob('*'):
+        with atomic_path(Path(dest)/'RecoE2E'/'patches'/f.name) as tmp: shutil.copyfile(f, tmp)
     for nm,a in (('images', x_ref), ('outputs', y_ref), ('scalars', s_ref)):
         if a is not None:
             with atomic_path(pkg/'data'/f'reference_{nm}.bin') as tmp: np.ascontiguousarray(a, '<f4').tofile(tmp)
@@ -491,7 +502,7 @@ def export_model(
         y_ts = (tsm(xt) if st is None else tsm(xt, st)).numpy()
     y_ort1 = np.concatenate([onnx_predict(sess, x[i:i+1], None if s is None else s[i:i+1]) for i in range(min(len(x), 8))])
     write_triton_repo(onnx_path, out/'triton', name, spec)
-    write_cmssw_package(out/'cmssw', onnx_path, spec, x[:n_ref], y_ort[:n_ref], None if s is None else s[:n_ref])
+    write_cmssw_package(out/'cmssw', onnx_path, spec, x[:n_ref], y_ort[:n_ref], None if s is None else s[:n_ref], name)
     rep = dict(n_jets=int(len(x)), onnx=compare(y_ort, ref), onnx_batch1=compare(y_ort1, ref[:len(y_ort1)]),
                torchscript=compare(y_ts, ref), opset=ONNX_OPSET, ir_version=ONNX_IR_VERSION, spec=spec,
                files=dict(onnx='model.onnx', torchscript='model.pt', triton=f'triton/{name}', cmssw='cmssw/RecoE2E/MassRegression'),

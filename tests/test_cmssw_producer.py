@@ -35,7 +35,7 @@ def build_module(sdk)->Path:
     "Compile the plugin, the inference core, the ONNXRuntime stand-in and run_module into one executable; cached by hash"
     srcs = [STANDINS/'run_module.cc', STANDINS/'src'/'ONNXRuntime.cc', PKG/'plugins'/'MassRegressionProducer.cc',
             PKG/'src'/'E2EInferenceCore.cc']
-    hdrs = sorted((STANDINS/'include').rglob('*.h')) + [PKG/'interface'/'E2EInferenceCore.h']
+    hdrs = sorted((STANDINS/'include').rglob('*.h')) + [PKG/'interface'/'E2EInferenceCore.h', PKG/'plugins'/'MassRegressionCommon.h']
     h = hashlib.sha1(b''.join(f.read_bytes() for f in srcs + hdrs)).hexdigest()[:12]
     out_dir = REPO/'.cache'/'cmssw_standins'
     exe = out_dir/f'run_module-{h}'

@@ -115,7 +115,7 @@ def test_shipped_cmssw_defaults_match_the_schema():
     assert vstring('channelNames', cfi) == CHANNELS
     assert vstring('frameChannels', cfi) == [RECOE2E_TO_E2E[n] for n in push_order(adj=True)]  # RecoE2E's 9 channels
     assert f'height = cms.uint32({IMG_SIZE})' in cfi and f'width = cms.uint32({IMG_SIZE})' in cfi
-    cc = (pkg/'plugins/MassRegressionProducer.cc').read_text()
+    cc = (pkg/'plugins/MassRegressionCommon.h').read_text()   # the defaults both producers share
     assert re.findall(r'"([^"]*)"', re.search(r'"channelNames",\s*\{([^}]*)\}', cc)[1]) == CHANNELS
     assert re.findall(r'"([^"]*)"', re.search(r'kRecoE2EPushOrder\{([^}]*)\}', cc)[1]) == vstring('frameChannels', cfi)
     assert f'"height", {IMG_SIZE})' in cc and f'"width", {IMG_SIZE})' in cc

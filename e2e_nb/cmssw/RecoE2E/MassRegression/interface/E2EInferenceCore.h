@@ -32,15 +32,15 @@ namespace e2e {
 
     // What the network expects and returns.
     struct ModelSpec {
-      int64_t channels = 8;            // image channels, in the order of the training configuration
-      int64_t height = 125;            // eta pixels
-      int64_t width = 125;             // phi pixels
-      int64_t nScalars = 0;            // per-jet scalar inputs (0: image-only model)
-      int64_t nTargets = 1;            // regressed quantities per jet (1: the jet mass)
-      bool heteroscedastic = false;    // output row = nTargets means followed by nTargets sigmas
-      std::string imageInput = "x";    // ONNX input name of the images (N, C, H, W)
-      std::string scalarInput = "s";   // ONNX input name of the scalars (N, nScalars), if nScalars > 0
-      std::string output = "y";        // ONNX output name (N, nOutputs())
+      int64_t channels = 8;           // image channels, in the order of the training configuration
+      int64_t height = 125;           // eta pixels
+      int64_t width = 125;            // phi pixels
+      int64_t nScalars = 0;           // per-jet scalar inputs (0: image-only model)
+      int64_t nTargets = 1;           // regressed quantities per jet (1: the jet mass)
+      bool heteroscedastic = false;   // output row = nTargets means followed by nTargets sigmas
+      std::string imageInput = "x";   // ONNX input name of the images (N, C, H, W)
+      std::string scalarInput = "s";  // ONNX input name of the scalars (N, nScalars), if nScalars > 0
+      std::string output = "y";       // ONNX output name (N, nOutputs())
       // Optional channel selection/reordering: model channel c is taken from frame channel channelOrder[c], frames
       // then hold frameChannels channels (RecoE2E's JetFrames may carry more channels, or another order).
       std::vector<int64_t> channelOrder;
@@ -49,15 +49,15 @@ namespace e2e {
       int64_t nOutputs() const { return heteroscedastic ? 2 * nTargets : nTargets; }
       int64_t frameSize() const { return channels * height * width; }
       int64_t expectedFrameChannels() const { return channelOrder.empty() ? channels : frameChannels; }
-      std::string describe() const;    // one line, for log messages
+      std::string describe() const;  // one line, for log messages
     };
 
     // The valid jets of one event packed row by row, ready for a single Run call.
     struct Batch {
-      std::vector<float> images;       // rows() x C x H x W, NCHW
-      std::vector<float> scalars;      // rows() x nScalars (empty for image-only models)
-      std::vector<std::size_t> jets;   // event jet index of each row
-      std::size_t nJets = 0;           // number of jets in the event, valid or not
+      std::vector<float> images;      // rows() x C x H x W, NCHW
+      std::vector<float> scalars;     // rows() x nScalars (empty for image-only models)
+      std::vector<std::size_t> jets;  // event jet index of each row
+      std::size_t nJets = 0;          // number of jets in the event, valid or not
       int64_t rows() const { return static_cast<int64_t>(jets.size()); }
     };
 
@@ -77,9 +77,7 @@ namespace e2e {
 
     // Check shapes and copy the valid frames (and their scalars) into one NCHW buffer.  Jets with a missing frame or
     // with valid[j] == false (when `valid` is given) are skipped and get {-1}.
-    Batch packFrames(const Frame4D& frames,
-                     const ModelSpec& spec,
-                     const std::vector<std::vector<float>>& scalars = {},
+    Batch packFrames(const Frame4D& frames, const ModelSpec& spec, const std::vector<std::vector<float>>& scalars = {},
                      const std::vector<bool>& valid = {});
 
     // Split the flat network output (batch.rows() x spec.nOutputs()) back into per-jet results.
@@ -97,10 +95,11 @@ namespace e2e {
       E2EInferenceCore(const E2EInferenceCore&) = delete;
       E2EInferenceCore& operator=(const E2EInferenceCore&) = delete;
 
-      Predictions predict(const Frame4D& frames,
-                          const std::vector<std::vector<float>>& scalars = {},
+      Predictions predict(const Frame4D& frames, const std::vector<std::vector<float>>& scalars = {},
                           const std::vector<bool>& valid = {}) const;
-      std::vector<float> run(const Batch& batch) const;  // raw output, batch.rows() x nOutputs()
+      // Raw output, batch.rows() x nOutputs(). `batch` is not modified; it is taken by non-const reference because
+      // ONNX Runtime's CreateTensor wants non-const pointers to the input buffers (no copy, no const_cast).
+      std::vector<float> run(Batch& batch) const;
       const ModelSpec& spec() const;
       const std::string& modelPath() const;
 

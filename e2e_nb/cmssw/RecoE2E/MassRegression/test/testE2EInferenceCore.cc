@@ -19,11 +19,13 @@ using namespace e2e::regression;
 
 namespace {
   std::string dataDir() {
-    if (const char* d = std::getenv("E2E_MASSREGRESSION_DATA")) return d;
+    if (const char* d = std::getenv("E2E_MASSREGRESSION_DATA"))
+      return d;
     for (const char* base : {"CMSSW_BASE", "CMSSW_RELEASE_BASE"}) {
       const char* b = std::getenv(base);
       const std::string d = std::string(b ? b : "") + "/src/RecoE2E/MassRegression/data";
-      if (b && std::ifstream(d + "/model.onnx").good()) return d;
+      if (b && std::ifstream(d + "/model.onnx").good())
+        return d;
     }
     return "RecoE2E/MassRegression/data";
   }
@@ -102,14 +104,16 @@ TEST_CASE("data/model.onnx reproduces the Python predictions", "[E2EInferenceCor
   std::vector<std::vector<float>> scalars;
   if (s.nScalars > 0) {
     const std::vector<float> sc = readFloats(dir + "/reference_scalars.bin");
-    for (std::size_t j = 0; j < n; ++j) scalars.emplace_back(sc.begin() + j * s.nScalars, sc.begin() + (j + 1) * s.nScalars);
+    for (std::size_t j = 0; j < n; ++j)
+      scalars.emplace_back(sc.begin() + j * s.nScalars, sc.begin() + (j + 1) * s.nScalars);
   }
   Frame4D frames(n, frame(s, 0.f));
   const float* p = images.data();
   for (auto& f : frames)
     for (auto& ch : f)
       for (auto& row : ch)
-        for (auto& x : row) x = *p++;
+        for (auto& x : row)
+          x = *p++;
   const Predictions pred = core.predict(frames, scalars);
   // The reference comes from the ONNX Runtime of the Python export; CMSSW's may be older and use other kernels
   // (a ViT differs by 1.5e-4 relative between 1.17 and 1.32; convolutional networks by < 1e-5). A wrong layout,

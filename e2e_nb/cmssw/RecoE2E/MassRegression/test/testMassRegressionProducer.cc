@@ -23,7 +23,8 @@ namespace {
   std::vector<float> values(const edm::ValueMap<float>& vm) {
     std::vector<float> v;
     for (auto it = vm.begin(); it != vm.end(); ++it)
-      for (std::size_t i = 0; i < it.size(); ++i) v.push_back(it[i]);
+      for (std::size_t i = 0; i < it.size(); ++i)
+        v.push_back(it[i]);
     return v;
   }
 }  // namespace
@@ -46,9 +47,9 @@ process.moduleToTest(process.massRegression)
   hit[1][62][62] = 50.f;  // 50 GeV in the ECAL channel at the centre
 
   SECTION("one mass per jet, -1 for a failed seed or a jet RecoE2E does not select") {
-    auto j = std::make_unique<std::vector<reco::PFJet>>(std::vector<reco::PFJet>{
-        jet(500, 0.1, 0.2, 170), jet(500, 0.1, 0.2, 170), jet(300, 0.1, 0.2, 170), jet(500, 1.5, 0.2, 170),
-        jet(500, 0.1, 0.2, 170)});
+    auto j = std::make_unique<std::vector<reco::PFJet>>(
+        std::vector<reco::PFJet>{jet(500, 0.1, 0.2, 170), jet(500, 0.1, 0.2, 170), jet(300, 0.1, 0.2, 170),
+                                 jet(500, 1.5, 0.2, 170), jet(500, 0.1, 0.2, 170)});
     auto f = std::make_unique<e2e::Frame4D>(e2e::Frame4D{hit, zero, hit, hit, hit});
     auto s = std::make_unique<e2e::Frame2D>(e2e::Frame2D{{137, 182}, {-1, -1}, {137, 182}, {137, 182}, {137, 182}});
     const auto event = tester.test(std::make_pair(jets, std::move(j)), std::make_pair(frames, std::move(f)),

@@ -1,0 +1,163 @@
+// Jet-mass regression for RecoE2E as a service (SONIC): the same inputs, configuration and products as
+// MassRegressionProducer (MassRegressionCommon.h: channels and scalars by name, RecoE2E's jet selection, one
+// ValueMap<float> per target keyed to the jets, -1 for jets without a frame), with the model run by a Triton server
+// instead of ONNX Runtime in the process. The model repository is data/models/<modelName>/ (config.pbtxt,
+// 1/model.onnx), written by e2e-export; the Client PSet names it (modelName, modelConfigPath). acquire() packs the
+// selected jets of the event into one batch (the server's dims exclude the batch axis: frames C x H x W, scalars S) and
+// produce() reads one output row per jet. Not compiled where it was written (no CMSSW there): the SonicTriton calls
+// follow HeterogeneousCore/SonicTriton's README.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "DataFormats/Common/interface/ValueMap.h"
+#include "DataFormats/Common/interface/View.h"
+#include "DataFormats/JetReco/interface/Jet.h"
+#include "FWCore/Framework/interface/Event.h"
+#include "FWCore/Framework/interface/MakerMacros.h"
+#include "FWCore/MessageLogger/interface/MessageLogger.h"
+#include "FWCore/ParameterSet/interface/ConfigurationDescriptions.h"
+#include "FWCore/ParameterSet/interface/ParameterSet.h"
+#include "FWCore/ParameterSet/interface/ParameterSetDescription.h"
+#include "FWCore/Utilities/interface/EDGetToken.h"
+#include "FWCore/Utilities/interface/EDPutToken.h"
+#include "FWCore/Utilities/interface/Exception.h"
+#include "FWCore/Utilities/interface/InputTag.h"
+#include "HeterogeneousCore/SonicTriton/interface/TritonData.h"
+#include "HeterogeneousCore/SonicTriton/interface/TritonEDProducer.h"
+#include "RecoE2E/DataFormats/interface/FrameCollections.h"
+#include "RecoE2E/MassRegression/interface/E2EInferenceCore.h"
+#include "MassRegressionCommon.h"
+
+namespace er = e2e::regression;
+using namespace e2e::regression::cmssw;
+
+class MassRegressionSonicProducer : public TritonEDProducer<> {
+public:
+  explicit MassRegressionSonicProducer(const edm::ParameterSet&);
+  void acquire(edm::Event const&, edm::EventSetup const&, Input&) override;
+  void produce(edm::Event&, edm::EventSetup const&, Output const&) override;
+  static void fillDescriptions(edm::ConfigurationDescriptions&);
+
+private:
+  void checkServerModel() const;
+  void toServer(Input&, const std::string& name, const std::vector<float>& rows, int64_t rowSize) const;
+
+  const er::ModelSpec spec_;
+  const std::vector<Scalar> scalars_;
+  const std::vector<std::string> targets_;
+  const double minJetPt_, maxJetEta_;
+  const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
+  const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
+  const edm::EDGetTokenT<e2e::Frame2D> seedsToken_;
+  std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> valueTokens_, sigmaTokens_;
+  const edm::EDPutTokenT<e2e::Frame2D> massToken_;
+  edm::EDPutTokenT<e2e::Frame2D> massSigmaToken_;
+  // acquire() -> produce() of the same event (a stream module sees one event at a time)
+  er::Batch batch_;
+  std::vector<bool> valid_;
+};
+
+MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet& ps)
+    : TritonEDProducer<>(ps),
+      spec_(makeSpec(ps)),
+      scalars_(makeScalars(ps)),
+      targets_(ps.getParameter<std::vector<std::string>>("targets")),
+      minJetPt_(ps.getParameter<double>("minJetPt")),
+      maxJetEta_(ps.getParameter<double>("maxJetEta")),
+      jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
+      framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
+      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))),
+      massToken_(produces<e2e::Frame2D>("RegressedMass")) {
+  checkServerModel();
+  for (const auto& t : targets_) {
+    valueTokens_.push_back(produces<edm::ValueMap<float>>(t));
+    if (spec_.heteroscedastic)
+      sigmaTokens_.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
+  }
+  if (spec_.heteroscedastic)
+    massSigmaToken_ = produces<e2e::Frame2D>("RegressedMassUncertainty");
+  edm::LogInfo("MassRegressionSonicProducer") << spec_.describe();
+}
+
+// The client knows the server's model (from its config.pbtxt) once constructed: check names and sizes against the
+// configuration here rather than at the first event.
+void MassRegressionSonicProducer::checkServerModel() const {
+  auto check = [](const auto& map, const std::string& name, int64_t size, const char* what) {
+    const auto it = map.find(name);
+    if (it == map.end())
+      throw cms::Exception("Configuration")
+          << "MassRegressionSonicProducer: the server's model has no " << what << " '" << name << "'";
+    if (it->second.sizeDims() != size)
+      throw cms::Exception("Configuration")
+          << "MassRegressionSonicProducer: " << what << " '" << name << "' has " << it->second.sizeDims()
+          << " values per jet on the server; the configuration "
+          << "expects " << size << " ("
+          << "channelNames, height, width, scalarNames, "
+          << "targets, heteroscedastic)";
+  };
+  check(client_->input(), spec_.imageInput, spec_.frameSize(), "input");
+  if (spec_.nScalars > 0)
+    check(client_->input(), spec_.scalarInput, spec_.nScalars, "input");
+  check(client_->output(), spec_.output, spec_.nOutputs(), "output");
+}
+
+void MassRegressionSonicProducer::toServer(Input& iInput, const std::string& name, const std::vector<float>& rows,
+                                           int64_t rowSize) const {
+  auto& input = iInput.at(name);
+  auto data = input.allocate<float>();  // TritonInput<float>: one vector per batch entry
+  for (int64_t r = 0; r < batch_.rows(); ++r)
+    (*data)[r].assign(rows.begin() + r * rowSize, rows.begin() + (r + 1) * rowSize);
+  input.toServer(data);
+}
+
+void MassRegressionSonicProducer::acquire(edm::Event const& iEvent, edm::EventSetup const&, Input& iInput) {
+  const auto jets = iEvent.getHandle(jetsToken_);
+  const e2e::Frame4D& frames = iEvent.get(framesToken_);
+  JetInputs in = jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
+  try {
+    batch_ = er::packFrames(frames, spec_, in.scalars, in.valid);
+  } catch (const er::InferenceError& e) {
+    throw cms::Exception("MassRegression") << e.what();
+  }
+  valid_ = std::move(in.valid);
+  client_->setBatchSize(batch_.rows());  // 0: no jet to evaluate, the client skips the call
+  if (batch_.rows() == 0)
+    return;
+  toServer(iInput, spec_.imageInput, batch_.images, spec_.frameSize());
+  if (spec_.nScalars > 0)
+    toServer(iInput, spec_.scalarInput, batch_.scalars, spec_.nScalars);
+}
+
+void MassRegressionSonicProducer::produce(edm::Event& iEvent, edm::EventSetup const&, Output const& iOutput) {
+  std::vector<float> out;
+  if (batch_.rows() > 0) {
+    const auto& rows = iOutput.at(spec_.output).fromServer<float>();  // TritonOutput<float>: one span per batch entry
+    for (const auto& row : rows)
+      out.insert(out.end(), row.begin(), row.end());
+  }
+  er::Predictions pred;
+  try {
+    pred = er::unpackOutputs(out, batch_, spec_);
+  } catch (const er::InferenceError& e) {
+    throw cms::Exception("MassRegression") << e.what();
+  }
+  const auto jets = iEvent.getHandle(jetsToken_);
+  for (std::size_t t = 0; t < targets_.size(); ++t) {
+    putValueMap(iEvent, jets, pred.values, valid_, t, valueTokens_[t]);
+    if (spec_.heteroscedastic)
+      putValueMap(iEvent, jets, pred.sigmas, valid_, t, sigmaTokens_[t]);
+  }
+  iEvent.emplace(massToken_, std::move(pred.values));
+  if (spec_.heteroscedastic)
+    iEvent.emplace(massSigmaToken_, std::move(pred.sigmas));
+}
+
+void MassRegressionSonicProducer::fillDescriptions(edm::ConfigurationDescriptions& descriptions) {
+  edm::ParameterSetDescription desc;
+  TritonClient::fillPSetDescription(desc);  // the Client PSet: mode, modelName, modelVersion, modelConfigPath, ...
+  fillCommonDescription(desc);
+  descriptions.addWithDefaultLabel(desc);
+}
+
+DEFINE_FWK_MODULE(MassRegressionSonicProducer);
