@@ -1,7 +1,7 @@
 # e2e_nb — the two commands of the README live here:
 #   make run    set up .venv and run the package's main job on its embedded default
-#   make test   set up .venv (+ Chromium) and run the whole test suite (what CI runs)
-# Other targets: make docs (offline docs site into _docs/), make readme, make bench, make clean.
+#   make test   set up .venv (+ Chromium, ONNX Runtime's C++ headers) and run the whole test suite (what CI runs)
+# Other targets: make docs (offline docs site into _docs/), make readme, make bench, make ort-headers, make clean.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -23,7 +23,7 @@ WORK ?= $(HOME)/.e2e_nb/ship
 EPOCHS ?= 4
 MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_pu$(mu).h5))
 
-.PHONY: weights weights-report run test check-sync nbtest pytest docs readme bench chromium clean
+.PHONY: weights weights-report run test check-sync nbtest pytest docs readme bench chromium ort-headers clean
 
 $(STAMP): setup.py settings.ini
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ chromium:
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	@chromium --version
 
+# ONNX Runtime's C/C++ headers for the C++ core and the CMSSW plugin tests (the onnxruntime wheel has none): Debian's
+# libonnxruntime-dev, fetched once into .cache/onnxruntime (no root, the system's apt untouched), where e2e_nb looks;
+# nothing to do where $E2E_NB_ORT_INCLUDE points at headers already. The library itself never fetches them.
+ort-headers:
+	@if [ -n "$${E2E_NB_ORT_INCLUDE:-}" ]; then echo "ONNX Runtime headers: $$E2E_NB_ORT_INCLUDE (\$$E2E_NB_ORT_INCLUDE)"; \
+	else tools/fetch_ort_headers.sh .cache/onnxruntime; fi
+
 # notebooks clean and library in sync with them (the nbdev CI recipe), README in sync with nbs/index.ipynb
 check-sync: $(STAMP)
 	$(BIN)/python tools/check_sync.py
@@ -49,10 +56,11 @@ check-sync: $(STAMP)
 nbtest: $(STAMP)
 	$(BIN)/nbdev_test --n_workers 2 --timing
 
-pytest: $(STAMP) chromium
-	$(BIN)/python -m pytest tests/ -ra --durations=15
+# E2E_NB_REQUIRE_CPP=1: the C++ tests (tests/conftest.py's cpp_sdk) fail instead of skipping without g++ or the headers
+pytest: $(STAMP) chromium ort-headers
+	E2E_NB_REQUIRE_CPP=1 $(BIN)/python -m pytest tests/ -ra --durations=15
 
-test: $(STAMP) chromium check-sync nbtest pytest
+test: $(STAMP) chromium ort-headers check-sync nbtest pytest
 
 docs: $(STAMP)
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
@@ -79,7 +87,7 @@ weights-report: $(STAMP)
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu30.h5 --qcd $(WORK)/qcd_pu30.h5 \
 	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --ablate --out $(WEIGHTS)/report_pu30
 
-bench: $(STAMP)
+bench: $(STAMP) ort-headers
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean:

@@ -17,8 +17,8 @@ from .schema import IMG_SIZE
 __all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'CMSSW_SCALARS', 'simplify_onnx', 'speedup_onnx', 'export_onnx',
            'onnx_session', 'onnx_predict', 'compare', 'export_torchscript', 'export_spec', 'triton_config',
            'write_triton_repo', 'cmssw_sources', 'recoe2e_frame_channels', 'cmssw_cfi', 'write_cmssw_package',
-           'ort_sdk', 'build_core', 'run_core', 'export_model', 'frame_biases', 'holdout_jets', 'export_run',
-           'e2e_export']
+           'OrtHeadersMissing', 'ort_sdk', 'build_core', 'run_core', 'export_model', 'frame_biases', 'holdout_jets',
+           'export_run', 'e2e_export']
 
 # %% ../nbs/14_export.ipynb #f5bc88dc
 ONNX_OPSET = 18 # opset of the exported graph: runs in ONNX Runtime >= 1.14 (CMSSW_13_X and later)
@@ -353,14 +353,6 @@ def write_cmssw_package(
     return pkg
 
 # %% ../nbs/14_export.ipynb #7ad3f543
-def _debian_uri()->str:
-    "The Debian mirror the machine's apt uses (default deb.debian.org)"
-    for f in [Path('/etc/apt/sources.list'), *sorted(Path('/etc/apt/sources.list.d').glob('*'))]:
-        try: txt = f.read_text()
-        except OSError: continue
-        for u in re.findall(r'(?:URIs:\s*|^deb\s+(?:\[[^\]]*\]\s+)?)(\S+/debian)/?\s', txt, re.M): return u
-    return 'http://deb.debian.org/debian'
-
 def _ort_lib_dir(sdk:Path)->Path:
     "Link the onnxruntime wheel's shared library as `sdk/lib/libonnxruntime.so` (and its soname)"
     import onnxruntime
@@ -376,43 +368,34 @@ def _ort_lib_dir(sdk:Path)->Path:
         tmp.symlink_to(lib); os.replace(tmp, t)
     return ld
 
+# %% ../nbs/14_export.ipynb #b1e7c0a4
+class OrtHeadersMissing(RuntimeError):
+    "ONNX Runtime's C++ headers are in none of the places `ort_sdk` looks; the message names them and how to fetch the headers"
+
 # %% ../nbs/14_export.ipynb #2630a7e8
 def ort_sdk(
-    cache_dir=None, # where to keep the headers (default: `.cache/onnxruntime` of a source checkout, else `e2e_path('cache', 'onnxruntime')`)
-    download:bool=True, # allow fetching Debian's libonnxruntime-dev if the headers are not cached
+    cache_dir=None, # the `make ort-headers` cache (default: `.cache/onnxruntime` of a source checkout, else `e2e_path('cache', 'onnxruntime')`)
+    sys_dirs=('/usr/local/include', '/usr/include'), # system include directories, searched after the cache
 )->dict:
-    "Locate (or fetch once) ONNX Runtime C++ headers and the wheel's library: dict(include=, lib=)"
+    "Locate ONNX Runtime's C++ headers (`$E2E_NB_ORT_INCLUDE`, `cache_dir`, `sys_dirs`) and link the wheel's library: dict(include=, lib=)"
+    repo = PACKAGE_DIR.parent
     if cache_dir is None: # a source checkout keeps it in its (git-ignored) .cache/, an installed package in e2e_home()
-        cache_dir = PACKAGE_DIR.parent/'.cache'/'onnxruntime' if (PACKAGE_DIR.parent/'settings.ini').exists() else e2e_path('cache', 'onnxruntime')
-    sdk = Path(cache_dir)
-    inc = os.environ.get('E2E_NB_ORT_INCLUDE')
-    if inc:
-        if not (Path(inc)/'onnxruntime'/'onnxruntime_cxx_api.h').exists() and not (Path(inc)/'onnxruntime_cxx_api.h').exists():
-            raise RuntimeError(f'$E2E_NB_ORT_INCLUDE={inc} holds no onnxruntime_cxx_api.h')
-        return dict(include=Path(inc), lib=_ort_lib_dir(sdk))
-    inc = sdk/'sdk'/'usr'/'include'
-    if not (inc/'onnxruntime'/'onnxruntime_cxx_api.h').exists():
-        if not download: raise RuntimeError(f'ONNX Runtime headers not cached in {sdk}; call ort_sdk(download=True) once')
-        if not shutil.which('apt-get') or not shutil.which('dpkg-deb'):
-            raise RuntimeError('ONNX Runtime C++ headers are needed: install them and set $E2E_NB_ORT_INCLUDE '
-                               '(apt-get/dpkg-deb are not available to fetch Debian\'s libonnxruntime-dev)')
-        apt = sdk/'apt'
-        for d in ('lists/partial', 'cache/archives/partial'): (apt/d).mkdir(parents=True, exist_ok=True)
-        key = Path('/usr/share/keyrings/debian-archive-keyring.gpg')
-        opt = f'[signed-by={key}] ' if key.exists() else ''
-        (apt/'sources.list').write_text(f'deb {opt}{_debian_uri()} trixie main\n')
-        o = ['-o', f'Dir::Etc::sourcelist={apt}/sources.list', '-o', 'Dir::Etc::sourceparts=-', '-o', f'Dir::State::Lists={apt}/lists',
-             '-o', f'Dir::Cache={apt}/cache', '-o', 'APT::Sandbox::User=root', '-qq']
-        for cmd in (['apt-get', *o, 'update'], ['apt-get', *o, 'download', 'libonnxruntime-dev']):
-            r = subprocess.run(cmd, cwd=apt, capture_output=True, text=True)
-            if r.returncode: raise RuntimeError(f'{" ".join(cmd[:1] + cmd[-2:])} failed:\n{r.stderr[-2000:]}')
-        debs = sorted(apt.glob('libonnxruntime-dev_*.deb'))
-        if not debs: raise RuntimeError(f'apt-get download left no libonnxruntime-dev_*.deb in {apt}')
-        tmp = Path(tempfile.mkdtemp(prefix='.sdk.', dir=sdk))
-        subprocess.run(['dpkg-deb', '-x', str(debs[-1]), str(tmp)], check=True, capture_output=True)
-        if not (sdk/'sdk').exists(): os.replace(tmp, sdk/'sdk')
-        else: shutil.rmtree(tmp)
-        for d in ('lists', 'cache'): shutil.rmtree(apt/d, ignore_errors=True) # ~20 MB of package lists, no longer needed
+        cache_dir = repo/'.cache'/'onnxruntime' if (repo/'settings.ini').exists() else e2e_path('cache', 'onnxruntime')
+    sdk,hdr = Path(cache_dir),'onnxruntime_cxx_api.h'
+    env = os.environ.get('E2E_NB_ORT_INCLUDE')
+    if env:
+        if not (Path(env)/'onnxruntime'/hdr).exists() and not (Path(env)/hdr).exists():
+            raise OrtHeadersMissing(f'$E2E_NB_ORT_INCLUDE={env} holds neither onnxruntime/{hdr} nor {hdr}')
+        return dict(include=Path(env), lib=_ort_lib_dir(sdk))
+    dirs = [sdk/'sdk'/'usr'/'include', *map(Path, sys_dirs)]
+    inc = next((d for d in dirs if (d/'onnxruntime'/hdr).exists()), None)
+    if inc is None:
+        script = repo/'tools'/'fetch_ort_headers.sh'
+        fetch = (f'`make ort-headers` in {repo} (runs tools/fetch_ort_headers.sh)' if sdk.resolve() == (repo/'.cache'/'onnxruntime').resolve()
+                 else f'`{script if script.exists() else "tools/fetch_ort_headers.sh"} {sdk}`')
+        raise OrtHeadersMissing(f"ONNX Runtime's C++ headers (onnxruntime/{hdr}) are not in {', '.join(map(str, dirs))} and "
+                                f'$E2E_NB_ORT_INCLUDE is not set. Fetch them (Debian\'s libonnxruntime-dev, into {sdk/"sdk"}) with '
+                                f'{fetch}, or install libonnxruntime-dev system-wide, or set $E2E_NB_ORT_INCLUDE to a directory holding onnxruntime/{hdr}')
     return dict(include=inc, lib=_ort_lib_dir(sdk))
 
 # %% ../nbs/14_export.ipynb #8c2160b7

@@ -1,23 +1,22 @@
 """The C++ inference core (cmssw/RecoE2E/MassRegression/src/E2EInferenceCore.cc), built with g++ against ONNX Runtime's
 C++ API, reproduces Python (ONNX Runtime and PyTorch) on simulated jets; RecoE2E's invalid-jet convention; clear errors.
 
-Set-up (cached): `e2e_nb.export.ort_sdk` fetches ONNX Runtime's C/C++ headers into .cache/onnxruntime once (Debian's
-libonnxruntime-dev, or $E2E_NB_ORT_INCLUDE) and links the onnxruntime wheel's library. A missing toolchain or missing
-headers make these tests fail, not skip."""
+Set-up: `e2e_nb.export.ort_sdk` finds ONNX Runtime's C/C++ headers (in .cache/onnxruntime, where `make ort-headers`
+puts Debian's libonnxruntime-dev; or $E2E_NB_ORT_INCLUDE; or the system's) and links the onnxruntime wheel's library;
+the core is compiled once (cached). Without g++ or the headers these tests skip with the reason (tests/conftest.py's
+`cpp_sdk`); under `make test`, which fetches the headers first, they fail instead."""
 from pathlib import Path
 import numpy as np, pytest, torch
 from e2e_nb import export as ex
 from e2e_nb.models import create_model
 from test_export import make_model, spec_for, jets, CHANNELS  # noqa: F401 (jets is a fixture)
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(scope='module')
-def exe():
-    sdk = ex.ort_sdk(REPO/'.cache'/'onnxruntime')
-    assert (Path(sdk['include'])/'onnxruntime'/'onnxruntime_cxx_api.h').exists() or (Path(sdk['include'])/'onnxruntime_cxx_api.h').exists()
-    return ex.build_core(sdk)
+def exe(cpp_sdk):
+    inc = Path(cpp_sdk['include'])
+    assert (inc/'onnxruntime'/'onnxruntime_cxx_api.h').exists() or (inc/'onnxruntime_cxx_api.h').exists()
+    return ex.build_core(cpp_sdk)
 
 
 @pytest.fixture(scope='module')

@@ -203,3 +203,26 @@ def test_shipped_weights_record_their_track_channels():
     from e2e_nb.pipeline import shipped_runs
     shipped = json.loads((shipped_runs()[0]/'config.json').read_text())
     assert shipped['track_image'] == 'recoe2e' and shipped['image_seed'] == 'hcal'
+
+
+def test_library_fetches_no_headers():
+    "Issue #21: the library never runs apt-get; fetching the ONNX Runtime headers is tools/fetch_ort_headers.sh's job"
+    src = Path(ex.__file__).read_text()
+    assert 'apt-get' not in src and 'dpkg-deb' not in src
+
+
+def test_ort_sdk_missing_headers(tmp_path, monkeypatch):
+    "Without headers `ort_sdk` names where it looked and how to fetch them; it finds them in the cache and system dirs"
+    monkeypatch.delenv('E2E_NB_ORT_INCLUDE', raising=False)
+    sys_inc = tmp_path/'usr_include'
+    with pytest.raises(ex.OrtHeadersMissing, match='fetch_ort_headers.sh') as e: ex.ort_sdk(tmp_path/'cache', sys_dirs=[sys_inc])
+    assert str(tmp_path/'cache'/'sdk'/'usr'/'include') in str(e.value) and str(sys_inc) in str(e.value)
+    repo = tmp_path/'repo'; (repo/'e2e_nb').mkdir(parents=True); (repo/'settings.ini').touch()
+    with monkeypatch.context() as m:   # a source checkout without the cache: its default cache, fetched by `make ort-headers`
+        m.setattr(ex, 'PACKAGE_DIR', repo/'e2e_nb')
+        with pytest.raises(ex.OrtHeadersMissing, match=f'`make ort-headers` in {repo}'): ex.ort_sdk(sys_dirs=[])
+    for inc in (sys_inc, tmp_path/'cache'/'sdk'/'usr'/'include'):   # the cache (the last one made) comes first
+        (inc/'onnxruntime').mkdir(parents=True); (inc/'onnxruntime'/'onnxruntime_cxx_api.h').touch()
+        assert ex.ort_sdk(tmp_path/'cache', sys_dirs=[sys_inc])['include'] == inc
+    monkeypatch.setenv('E2E_NB_ORT_INCLUDE', str(tmp_path/'empty'))
+    with pytest.raises(ex.OrtHeadersMissing, match=r'\$E2E_NB_ORT_INCLUDE='): ex.ort_sdk(tmp_path/'cache')
