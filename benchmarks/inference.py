@@ -1,5 +1,6 @@
-"""Per-jet inference latency with one intra-op thread (CMSSW's default): PyTorch eager vs ONNX Runtime (Python) vs the
-C++ core (E2EInferenceCore, the code the CMSSW producer runs), at batch sizes 1 and 16, as ratios measured in one run.
+"""Per-jet inference latency on the CMSSW producer's path (CMSSW's default session options, one thread): PyTorch eager vs
+ONNX Runtime (Python) vs the C++ core (E2EInferenceCore, the packing and unpacking code the CMSSW producer runs), at
+batch sizes 1 and 16, as ratios measured in one run.
 
     python benchmarks/inference.py [--run RUN_DIR] [--model resnet15] [--crop 64 --pool 2] [--seconds 6] [--rounds 5]
 
@@ -14,6 +15,14 @@ these two steps, in the same interleaved rounds.
 
 Models with scalar inputs (the shipped `part` takes the seed's ieta, iphi) get the sample jets' scalars everywhere.
 
+Session options: MassRegressionProducer constructs `cms::Ort::ONNXRuntime` without session options, which (like
+`ONNXRuntime::defaultSessionOptions(Backend::cpu)`, PhysicsTools/ONNXRuntime/src/ONNXRuntime.cc) sets one intra-op thread
+and leaves the rest at ONNX Runtime's defaults: graph optimisation ORT_ENABLE_ALL, sequential execution (so no
+inter-op pool is used; here it is set to 1 explicitly), CPU execution provider. The Python ONNX Runtime sessions here are
+built with exactly these options (`cmssw_session_options`, read back from each session and printed), and the C++ core
+run with one thread sets the same (E2EInferenceCore.cc: SetIntraOpNumThreads(1), SetInterOpNumThreads(1), ORT_ENABLE_ALL,
+ONNX Runtime's default sequential mode; checked below against its source).
+
 It also prints the arithmetic behind the eager/ORT ratio, measured in the same run: the network's floating-point
 operations per jet (the convolutions and matrix products counted by torch's FlopCounterMode), the one-thread SGEMM rate of this CPU
 (`torch.mm` of 512 × 512 matrices, the best a BLAS kernel reaches on it), the rate ORT achieves, and the ceiling of
@@ -23,13 +32,47 @@ the ratio depends on how slow eager PyTorch is on the CPU at hand.
 """
 import argparse, json, tempfile, time
 from pathlib import Path
-import numpy as np, torch
+import numpy as np, onnxruntime as ort, torch
 
 torch.set_num_threads(1)
 from e2e_nb import export as ex
 from e2e_nb.core import PACKAGE_DIR
 from e2e_nb.data import open_jets, sample_file
 from e2e_nb.schema import CHANNELS
+
+
+def cmssw_session_options():
+    "ONNX Runtime options of CMSSW's `ONNXRuntime::defaultSessionOptions(Backend::cpu)`: 1 intra-op thread, ORT's defaults otherwise"
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1          # the one setting CMSSW makes
+    so.inter_op_num_threads = 1          # unused in sequential mode (CMSSW leaves 0, i.e. ORT's default)
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL   # ORT's default, which CMSSW keeps
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL                      # ORT's default, which CMSSW keeps
+    so.log_severity_level = 3
+    return so
+
+
+def cmssw_session(path):
+    "A CPU session of `path` with CMSSW's default session options"
+    return ort.InferenceSession(str(path), cmssw_session_options(), providers=['CPUExecutionProvider'])
+
+
+def describe_options(sess)->str:
+    "The options `sess` runs with, read back from it"
+    so = sess.get_session_options()
+    return (f'intra-op {so.intra_op_num_threads}, inter-op {so.inter_op_num_threads}, {so.graph_optimization_level.name}, '
+            f'{so.execution_mode.name}, {"/".join(sess.get_providers())}')
+
+
+def check_core_options()->str:
+    "The C++ core's session options, from its source: those of CMSSW's defaults when run with one thread (else stop)"
+    src = (ex.cmssw_sources()/'src'/'E2EInferenceCore.cc').read_text()
+    need = ('SetIntraOpNumThreads(threads)', 'SetInterOpNumThreads(1)', 'GraphOptimizationLevel::ORT_ENABLE_ALL')
+    missing = [n for n in need if n not in src]
+    if missing or 'ORT_PARALLEL' in src:
+        raise SystemExit(f'E2EInferenceCore.cc no longer sets CMSSW\'s default session options ({missing or "ORT_PARALLEL"}): '
+                         'fix the benchmark\'s labels')
+    return 'intra-op 1 (--threads 1), inter-op 1, ORT_ENABLE_ALL, ORT_SEQUENTIAL (ORT default), CPUExecutionProvider'
 
 
 def load_model(run, name, crop, pool):
@@ -90,7 +133,9 @@ def main():
     ap.add_argument('--rounds', type=int, default=5, help='interleaved rounds; the minimum per method is reported')
     a = ap.parse_args()
     x_all = None
-    exe = ex.build_core(ex.ort_sdk(Path(__file__).resolve().parents[1]/'.cache'/'onnxruntime'))
+    try: sdk = ex.ort_sdk(Path(__file__).resolve().parents[1]/'.cache'/'onnxruntime')
+    except ex.OrtHeadersMissing as e: raise SystemExit(f'the C++ core needs ONNX Runtime\'s C++ headers: {e}')
+    exe, core_opts = ex.build_core(sdk), check_core_options()
     shipped = any((PACKAGE_DIR/'weights').glob('*/config.json'))
     # a run (given or shipped) fixes its own input; without one: e2e-train's default input (full 125 x 125 frame) and the
     # cropped/pooled input of the tests and notebooks
@@ -100,12 +145,19 @@ def main():
         jf = open_jets(sample_file(n_jets=16, seed=5))
         x_all = jf.read_images(np.arange(16), channels=chans)
         s_all = np.stack([jf.read_scalars(skeys)[k] for k in skeys], 1).astype(np.float32) if skeys else None
-        rows = bench(model, x_all, s_all, exe, a)
+        rows, ort_opts = bench(model, x_all, s_all, exe, a)
         flops, peak = model_flops(model, x_all, s_all), sgemm_rate()
         for r in rows:
             r.update(mflop_per_jet=flops / 1e6, sgemm_gflops=peak / 1e9, ort_gflops=flops / r['ort_us'] / 1e3,
                      eager_over_ort_ceiling=r['eager_us'] / (1e6 * flops / peak))
-        print(f'model: {what}; torch {torch.__version__}, 1 intra-op thread everywhere')
+        print(f'model: {what}; scalar inputs: {", ".join(skeys) or "none"}; torch {torch.__version__}, 1 intra-op thread everywhere')
+        print(f"the CMSSW producer's path (CMSSW default session options, 1 thread): ONNX Runtime {ort.__version__} with the "
+              f"options of ONNXRuntime::defaultSessionOptions(Backend::cpu)")
+        print(f'  ORT-py, ORT plain (Python sessions): {ort_opts}')
+        print(f'  C++ core (E2EInferenceCore, --threads 1): {core_opts}')
+        for r in rows:
+            print(f"  batch {r['batch']:>2}: C++ core {r['cpp_us']:.0f} µs/jet, ONNX Runtime from Python {r['ort_us']:.0f} µs/jet "
+                  f"(the CMSSW producer's path, CMSSW default session options, 1 thread)")
         print(f"{'batch':>5} {'eager µs/jet':>13} {'ORT-py µs/jet':>14} {'ORT plain':>13} {'C++ µs/jet':>11} {'eager/ORT':>10} {'eager/C++':>10} {'ORT/C++':>8} {'C++ vs torch':>13}")
         for r in rows:
             print(f"{r['batch']:>5} {r['eager_us']:>13.0f} {r['ort_us']:>14.0f} {r['ort_plain_us']:>13.0f} {r['cpp_us']:>11.0f} {r['eager_over_ort']:>10.2f} "
@@ -117,17 +169,18 @@ def main():
             print(f"  batch {r['batch']:>2}: ORT runs the network at {r['ort_gflops']:.1f} GFLOP/s "
                   f"({100 * r['ort_gflops'] / r['sgemm_gflops']:.0f} % of SGEMM); ceiling of eager/ORT here "
                   f"{r['eager_over_ort_ceiling']:.2f} (ORT at SGEMM speed, nothing else; measured {r['eager_over_ort']:.2f})")
-        print(json.dumps(dict(model=what, rows=rows)))
+        print(json.dumps(dict(model=what, session_options=dict(python=ort_opts, cpp=core_opts), rows=rows)))
 
 
 def bench(model, x_all, s_all, exe, a):
-    "Interleaved timings of eager, ONNX Runtime (Python) and the C++ core at batch 1 and 16"
+    "Interleaved timings of eager, ONNX Runtime (Python) and the C++ core at batch 1 and 16 (CMSSW's default session options); rows, options"
     t = lambda v: None if v is None else torch.as_tensor(v)
     with tempfile.TemporaryDirectory() as d:
         ex2 = (torch.as_tensor(x_all[:2]), t(None if s_all is None else s_all[:2]))
         onnx_path = ex.export_onnx(model, Path(d)/'model.onnx', *ex2)
-        sess = ex.onnx_session(onnx_path, threads=1)
-        sess_plain = ex.onnx_session(ex.export_onnx(model, Path(d)/'plain.onnx', *ex2, simplify=False, speedup=False), threads=1)
+        sess = cmssw_session(onnx_path)
+        sess_plain = cmssw_session(ex.export_onnx(model, Path(d)/'plain.onnx', *ex2, simplify=False, speedup=False))
+        opts = describe_options(sess)
         rows = []
         for b in (1, 16):
             x, s = x_all[:b], None if s_all is None else s_all[:b]
@@ -151,7 +204,7 @@ def bench(model, x_all, s_all, exe, a):
             with torch.no_grad(): diff = ex.compare(y_cpp, model(xt, st).numpy())['max_rel']
             rows.append(dict(batch=b, eager_us=t_pt, ort_us=t_ort, ort_plain_us=t_plain, cpp_us=t_cpp, eager_over_ort=t_pt/t_ort,
                              eager_over_cpp=t_pt/t_cpp, ort_over_cpp=t_ort/t_cpp, cpp_vs_torch_max_rel=diff))
-    return rows
+    return rows, opts
 
 
 if __name__ == '__main__': main()
