@@ -1,7 +1,7 @@
 """CMS style of the C++ in the shipped CMSSW package (e2e_nb/cmssw/RecoE2E/MassRegression): clang-format with CMSSW's
 settings (the package's .clang-format, from cms-sw/cmssw's top-level one) changes nothing, and there are no non-const
 statics and no const_cast (CMSSW's thread-safety rules: static analyser, code review)"""
-import os, re, shutil, subprocess
+import os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 from e2e_nb.export import cmssw_sources
@@ -12,8 +12,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def clang_format()->str|None:
-    "clang-format 14 or later: $CLANG_FORMAT, clang-format(-NN) on the PATH, or the pip wheel in .cache/clang-format"
-    cands = [os.environ.get('CLANG_FORMAT')] + [shutil.which(f'clang-format{v}') for v in ('', '-14', '-15', '-16', '-17', '-18')]
+    "clang-format 14 or later: $CLANG_FORMAT, the venv's (the dev requirement), clang-format(-NN) on the PATH, or .cache/"
+    cands = [os.environ.get('CLANG_FORMAT'), str(Path(sys.executable).parent/'clang-format')]
+    cands += [shutil.which(f'clang-format{v}') for v in ('', '-14', '-15', '-16', '-17', '-18')]
     cands += [str(REPO/'.cache'/'clang-format'/'clang_format'/'data'/'bin'/'clang-format')]
     for c in cands:
         if c and Path(c).exists():
@@ -33,8 +34,8 @@ def test_sources_found():
 
 def test_clang_format_clean():
     cf = clang_format()
-    if cf is None: pytest.skip('clang-format >= 14 not found (set CLANG_FORMAT, or `pip install --target '
-                               '.cache/clang-format clang-format==14.0.6`)')
+    if cf is None: pytest.skip('clang-format >= 14 not found (a dev requirement: `pip install clang-format==14.0.6`, '
+                               'or set CLANG_FORMAT)')
     r = subprocess.run([cf, f'--style=file:{PKG/".clang-format"}', '--dry-run', '--Werror', *map(str, CXX)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-3000:]
