@@ -195,3 +195,47 @@ def test_parity_json_frame_bias(export):
     print({k: round(fb[k]['mean'], 2) for k in ('prototype', 'fixed', 'fixed_raw_seeds')}, fb['fixed']['n_jets'], 'jets')
     assert abs(fb['fixed']['mean']) < 1e-2
     assert abs(fb['fixed_raw_seeds']['mean']) > 5 and abs(fb['prototype']['mean']) > 5
+
+
+# The parameters `export.cmssw_cfi` derives from the exported model; fillDescriptions' defaults stand for no model in
+# particular (targets ['m_gen'], no scalars), so these are the ones that may differ from them.
+MODEL_SPECIFIC = ('channelNames', 'scalarNames', 'targets', 'height', 'width', 'heteroscedastic')
+
+
+def test_cfi_from_fill_descriptions(exe, export, tmp_path):
+    """`run_module --write-cfi` writes the cfi that scram generates from `fillDescriptions` (edmWriteConfigs:
+    `massRegressionProducer_cfi.py`, CMSSW's default label of the plugin), and the cfi export ships is that module
+    cloned with only the model-specific parameters changed.
+
+    The generated cfi holds fillDescriptions' defaults, which describe no model in particular; export writes the values
+    of the model it exports (its channel names and order, scalars, targets, frame size, heteroscedasticity) on top of
+    them, as a CMSSW user does with `massRegressionProducer.clone(...)` in a cff. So the check is not equality but:
+    same parameter names and cms types, the same values for every parameter not in MODEL_SPECIFIC (input tags, jet
+    selection, ONNX names, frame channels, model_path), and shipped == generated.clone(<its MODEL_SPECIFIC values>).
+    (fillDescriptions' default FileInPath must resolve, as in a release: the exported package is on the search path.)"""
+    _, pkg, _ = export
+    r = subprocess.run([str(exe), '--write-cfi', str(tmp_path)], capture_output=True, text=True, timeout=60,
+                       env=dict(os.environ, CMSSW_SEARCH_PATH=str(pkg.parents[1])))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ['massRegressionProducer']
+    text = (tmp_path/'massRegressionProducer_cfi.py').read_text()
+    print(text)
+    assert text.startswith("import FWCore.ParameterSet.Config as cms\n\n"
+                           "massRegressionProducer = cms.EDProducer('MassRegressionProducer',\n"
+                           "  jets = cms.InputTag('ak8PFJetsCHS'),\n"
+                           "  frames = cms.InputTag('JetFrames', 'JetFrames'),\n")
+    assert "  minJetPt = cms.double(400),\n  maxJetEta = cms.double(1.37),\n" in text
+    assert "  targets = cms.vstring('m_gen'),\n" in text and "  scalarNames = cms.vstring(),\n" in text
+    assert text.endswith("  heteroscedastic = cms.bool(False),\n  model_path = cms.FileInPath('RecoE2E/MassRegression/data/model.onnx')\n)\n")
+    gen = load_cfi(tmp_path/'massRegressionProducer_cfi.py', 'massRegressionProducer')
+    shipped = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    assert (pkg/'python'/'massRegression_cfi.py').read_text() == (PKG/'python'/'massRegression_cfi.py').read_text()
+    assert gen.type_ == shipped.type_ == 'MassRegressionProducer'
+    kinds = lambda m: {k: p.kind for k,p in m.params.items()}
+    assert kinds(gen) == kinds(shipped)
+    values = lambda m: {k: p.value() for k,p in m.params.items()}
+    changed = {k for k in gen.params if values(gen)[k] != values(shipped)[k]}
+    assert changed <= set(MODEL_SPECIFIC), changed
+    assert {'scalarNames', 'targets'} <= changed   # the shipped model's: ['ieta', 'iphi'], ['m_target']
+    clone = gen.clone(**{k: shipped.params[k] for k in MODEL_SPECIFIC})
+    assert values(clone) == values(shipped) and kinds(clone) == kinds(shipped)

@@ -17,6 +17,11 @@ class _EDProducer:
         for k,p in params.items():
             if not isinstance(p, _P): raise TypeError(f'parameter {k!r} is not a cms type: {p!r}')
 
+    def clone(self, **params):
+        "As cms's `clone`: a copy with `params` replaced; replacing a parameter the module does not have is an error"
+        if unknown := [k for k in params if k not in self.params]: raise KeyError(f'clone of unknown parameters {unknown}')
+        return _EDProducer(self.type_, **{**self.params, **params})
+
 
 def _config_module():
     m = types.ModuleType('FWCore.ParameterSet.Config')

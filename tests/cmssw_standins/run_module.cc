@@ -7,6 +7,8 @@
 //      JetFrames (e2e::Frame4D) and JetSeeds (e2e::Frame2D), call produce(), read the ValueMaps back by jet;
 //   4. globalEndJob.
 // Usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]]
+//        run_module --write-cfi DIR: as scram's edmWriteConfigs, DIR/<label>_cfi.py from each registered module's
+//        fillDescriptions (ConfigurationDescriptions::writeCfis), one label per line on stdout.
 //   DATA_DIR/meta.txt "n_jets channels height width"; jets.bin (n, 5) float32 [event, pt, eta, phi, mass];
 //   frames.bin (n, C, H, W) float32; seeds.bin (n, 2) float32 [row, column]. Jets of an event are consecutive.
 //   OUT_DIR/values.bin (n, targets) float32 from the ValueMaps; sigmas.bin likewise for heteroscedastic models;
@@ -85,9 +87,19 @@ namespace {
     std::fclose(f);
   }
 
+  int writeCfis(const std::string& dir) {
+    for (const auto& [type, maker] : edm::standin::registry()) {
+      edm::ConfigurationDescriptions descs("EDProducer", type);
+      maker.fillDescriptions(descs);
+      for (const auto& label : descs.writeCfis(dir)) std::cout << label << "\n";
+    }
+    return 0;
+  }
+
   int run(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--write-cfi") return writeCfis(argv[2]);
     if (argc != 2 && argc != 4 && argc != 5) {
-      std::cerr << "usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]]\n";
+      std::cerr << "usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]] | --write-cfi DIR\n";
       return 2;
     }
     edm::ParameterSet ps = readPSet(argv[1]);
@@ -96,7 +108,7 @@ namespace {
     auto it = edm::standin::registry().find(type);
     if (it == edm::standin::registry().end())
       throw cms::Exception("PluginNotFound") << "Unable to find plugin '" << type << "'";
-    edm::ConfigurationDescriptions descs;
+    edm::ConfigurationDescriptions descs("EDProducer", type);
     it->second.fillDescriptions(descs);
     for (const auto& kv : descs.descriptions()) kv.second.validate(ps);
     edm::standin::Module mod = it->second.make(ps, 1);

@@ -1,14 +1,24 @@
 // Stand-in for CMSSW's edm::ParameterSetDescription: add<T>(name, default)->setComment(...). validate() does what the
 // framework does with a module's description before constructing it: reject parameters it does not describe or of
-// another type, and insert the defaults of the missing ones.
+// another type, and insert the defaults of the missing ones. writeCfi() writes the defaults as CMSSW's
+// ParameterSetDescription::writeCfi does for a generated <label>_cfi.py (FWCore/ParameterSet/src/ParameterDescription.cc,
+// ParameterDescriptionBase.cc: "\n<indent>name = cms.type(value)" comma-separated; doubles at the shortest of 17 or 15
+// significant digits that reads back exactly; an InputTag as 'label', 'instance', 'process'; a vector of one element
+// inline, of several one element per line). Only the parameter types this project's plugins describe.
 #ifndef FWCore_ParameterSet_ParameterSetDescription_h
 #define FWCore_ParameterSet_ParameterSetDescription_h
 #include <any>
+#include <cstdlib>
+#include <iomanip>
 #include <memory>
+#include <ostream>
+#include <sstream>
 #include <string>
 #include <typeindex>
 #include <vector>
+#include "FWCore/ParameterSet/interface/FileInPath.h"
 #include "FWCore/ParameterSet/interface/ParameterSet.h"
+#include "FWCore/Utilities/interface/InputTag.h"
 #include "FWCore/Utilities/interface/Exception.h"
 
 namespace edm {
@@ -56,7 +66,57 @@ namespace edm {
     }
     const std::vector<std::shared_ptr<ParameterDescriptionBase>>& parameters() const { return params_; }
 
+    // The defaults as the arguments of a cms.EDProducer(...) in a cfi, each after a comma (startWithComma) on its own
+    // line indented by `indentation`; then a newline and indentation - 2 spaces, as in CMSSW.
+    void writeCfi(std::ostream& os, bool startWithComma, int indentation) const {
+      for (const auto& p : params_) {
+        if (startWithComma) os << ",";
+        startWithComma = true;
+        os << "\n" << std::string(indentation, ' ') << p->name() << " = cms.";
+        writeValue(os, p->defaultValue(), indentation, p->name());
+        os << ")";
+      }
+      if (!params_.empty()) os << "\n" << std::string(indentation - 2, ' ');
+    }
+
   private:
+    static std::string formatDouble(double v) {  // CMSSW's writeParameterValue::formatDouble
+      std::ostringstream s17;
+      s17 << std::setprecision(17) << v;
+      std::string r = s17.str();
+      if (r.size() > 15 && r.find('.') != std::string::npos) {
+        std::ostringstream s15;
+        s15 << std::setprecision(15) << v;
+        const std::string shorter = s15.str();
+        if (shorter.size() < r.size() - 2 && std::strtod(shorter.c_str(), nullptr) == v) r = shorter;
+      }
+      return r;
+    }
+    static void writeValue(std::ostream& os, const std::any& v, int indentation, const std::string& name) {
+      const auto& t = v.type();
+      if (t == typeid(std::string)) os << "string('" << std::any_cast<std::string>(v) << "'";
+      else if (t == typeid(double)) os << "double(" << formatDouble(std::any_cast<double>(v));
+      else if (t == typeid(int)) os << "int32(" << std::any_cast<int>(v);
+      else if (t == typeid(unsigned int)) os << "uint32(" << std::any_cast<unsigned int>(v);
+      else if (t == typeid(bool)) os << "bool(" << (std::any_cast<bool>(v) ? "True" : "False");
+      else if (t == typeid(FileInPath)) os << "FileInPath('" << std::any_cast<FileInPath>(v).relativePath() << "'";
+      else if (t == typeid(InputTag)) {
+        const auto& tag = std::any_cast<InputTag>(v);
+        os << "InputTag('" << tag.label() << "'";
+        if (!tag.instance().empty() || !tag.process().empty()) os << ", '" << tag.instance() << "'";
+        if (!tag.process().empty()) os << ", '" << tag.process() << "'";
+      } else if (t == typeid(std::vector<std::string>)) {
+        const auto& vs = std::any_cast<std::vector<std::string>>(v);
+        os << "vstring(";
+        if (vs.size() == 1) os << "'" << vs[0] << "'";
+        else if (!vs.empty()) {
+          for (std::size_t i = 0; i < vs.size(); ++i)
+            os << (i ? "," : "") << "\n" << std::string(indentation + 2, ' ') << "'" << vs[i] << "'";
+          os << "\n" << std::string(indentation, ' ');
+        }
+      } else
+        throw cms::Exception("LogicError") << "writeCfi: the stand-in cannot write the type of parameter '" << name << "'";
+    }
     const ParameterDescriptionBase* find(const std::string& n) const {
       for (const auto& p : params_)
         if (p->name() == n) return p.get();
