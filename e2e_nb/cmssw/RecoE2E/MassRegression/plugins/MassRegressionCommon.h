@@ -158,6 +158,26 @@ namespace e2e {
         iEvent.put(token, std::move(map));
       }
 
+      // The products of both producers: one ValueMap<float> per target on the jets (and one per uncertainty for a
+      // heteroscedastic model), and the per-jet results as RecoE2E's Frame2D.
+      struct OutputTokens {
+        std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> values, sigmas;
+        edm::EDPutTokenT<e2e::Frame2D> mass, massSigma;
+        bool heteroscedastic = false;
+
+        void put(edm::Event& iEvent, const edm::Handle<edm::View<reco::Jet>>& jets, Predictions&& pred,
+                 const std::vector<bool>& valid) const {
+          for (std::size_t t = 0; t < values.size(); ++t) {
+            putValueMap(iEvent, jets, pred.values, valid, t, values[t]);
+            if (heteroscedastic)
+              putValueMap(iEvent, jets, pred.sigmas, valid, t, sigmas[t]);
+          }
+          iEvent.emplace(mass, std::move(pred.values));
+          if (heteroscedastic)
+            iEvent.emplace(massSigma, std::move(pred.sigmas));
+        }
+      };
+
       // The parameters of both producers but the model's location (model_path, or the Triton Client PSet).
       inline void fillCommonDescription(edm::ParameterSetDescription& desc) {
         desc.add<edm::InputTag>("jets", edm::InputTag("ak8PFJetsCHS"))

@@ -57,9 +57,7 @@ private:
   const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
   const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
   const edm::EDGetTokenT<e2e::Frame2D> seedsToken_;
-  std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> valueTokens_, sigmaTokens_;
-  const edm::EDPutTokenT<e2e::Frame2D> massToken_;
-  edm::EDPutTokenT<e2e::Frame2D> massSigmaToken_;
+  OutputTokens outputs_;
 };
 
 std::unique_ptr<ONNXRuntime> MassRegressionProducer::initializeGlobalCache(const edm::ParameterSet& ps) {
@@ -108,25 +106,25 @@ MassRegressionProducer::MassRegressionProducer(const edm::ParameterSet& ps, cons
       maxJetEta_(ps.getParameter<double>("maxJetEta")),
       jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
       framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
-      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))),
-      massToken_(produces<e2e::Frame2D>("RegressedMass")) {
+      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {
   const std::string path = ps.getParameter<edm::FileInPath>("model_path").fullPath();
   checkModel(*cache, path);
+  outputs_.heteroscedastic = spec_.heteroscedastic;
   for (const auto& t : targets_) {
-    valueTokens_.push_back(produces<edm::ValueMap<float>>(t));
+    outputs_.values.push_back(produces<edm::ValueMap<float>>(t));
     if (spec_.heteroscedastic)
-      sigmaTokens_.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
+      outputs_.sigmas.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
   }
+  outputs_.mass = produces<e2e::Frame2D>("RegressedMass");
   if (spec_.heteroscedastic)
-    massSigmaToken_ = produces<e2e::Frame2D>("RegressedMassUncertainty");
+    outputs_.massSigma = produces<e2e::Frame2D>("RegressedMassUncertainty");
   edm::LogInfo("MassRegressionProducer") << "model " << path << ": " << spec_.describe();
 }
 
 void MassRegressionProducer::produce(edm::Event& iEvent, const edm::EventSetup&) {
   const auto jets = iEvent.getHandle(jetsToken_);
-  const JetInputs in =
-      jetInputs(*jets, iEvent.get(framesToken_), iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
   const e2e::Frame4D& frames = iEvent.get(framesToken_);
+  const JetInputs in = jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
   const std::vector<bool>& valid = in.valid;
 
   er::Predictions pred;
@@ -150,14 +148,7 @@ void MassRegressionProducer::produce(edm::Event& iEvent, const edm::EventSetup&)
     throw cms::Exception("MassRegression") << e.what();
   }
 
-  for (std::size_t t = 0; t < targets_.size(); ++t) {
-    putValueMap(iEvent, jets, pred.values, valid, t, valueTokens_[t]);
-    if (spec_.heteroscedastic)
-      putValueMap(iEvent, jets, pred.sigmas, valid, t, sigmaTokens_[t]);
-  }
-  iEvent.emplace(massToken_, std::move(pred.values));
-  if (spec_.heteroscedastic)
-    iEvent.emplace(massSigmaToken_, std::move(pred.sigmas));
+  outputs_.put(iEvent, jets, std::move(pred), valid);
 }
 
 void MassRegressionProducer::fillDescriptions(edm::ConfigurationDescriptions& descriptions) {

@@ -50,9 +50,7 @@ private:
   const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
   const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
   const edm::EDGetTokenT<e2e::Frame2D> seedsToken_;
-  std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> valueTokens_, sigmaTokens_;
-  const edm::EDPutTokenT<e2e::Frame2D> massToken_;
-  edm::EDPutTokenT<e2e::Frame2D> massSigmaToken_;
+  OutputTokens outputs_;
   // acquire() -> produce() of the same event (a stream module sees one event at a time)
   er::Batch batch_;
   std::vector<bool> valid_;
@@ -67,16 +65,17 @@ MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet
       maxJetEta_(ps.getParameter<double>("maxJetEta")),
       jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
       framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
-      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))),
-      massToken_(produces<e2e::Frame2D>("RegressedMass")) {
+      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {
   checkServerModel();
+  outputs_.heteroscedastic = spec_.heteroscedastic;
   for (const auto& t : targets_) {
-    valueTokens_.push_back(produces<edm::ValueMap<float>>(t));
+    outputs_.values.push_back(produces<edm::ValueMap<float>>(t));
     if (spec_.heteroscedastic)
-      sigmaTokens_.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
+      outputs_.sigmas.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
   }
+  outputs_.mass = produces<e2e::Frame2D>("RegressedMass");
   if (spec_.heteroscedastic)
-    massSigmaToken_ = produces<e2e::Frame2D>("RegressedMassUncertainty");
+    outputs_.massSigma = produces<e2e::Frame2D>("RegressedMassUncertainty");
   edm::LogInfo("MassRegressionSonicProducer") << spec_.describe();
 }
 
@@ -143,14 +142,7 @@ void MassRegressionSonicProducer::produce(edm::Event& iEvent, edm::EventSetup co
     throw cms::Exception("MassRegression") << e.what();
   }
   const auto jets = iEvent.getHandle(jetsToken_);
-  for (std::size_t t = 0; t < targets_.size(); ++t) {
-    putValueMap(iEvent, jets, pred.values, valid_, t, valueTokens_[t]);
-    if (spec_.heteroscedastic)
-      putValueMap(iEvent, jets, pred.sigmas, valid_, t, sigmaTokens_[t]);
-  }
-  iEvent.emplace(massToken_, std::move(pred.values));
-  if (spec_.heteroscedastic)
-    iEvent.emplace(massSigmaToken_, std::move(pred.sigmas));
+  outputs_.put(iEvent, jets, std::move(pred), valid_);
 }
 
 void MassRegressionSonicProducer::fillDescriptions(edm::ConfigurationDescriptions& descriptions) {
