@@ -246,15 +246,15 @@ def fit_mass(
     "MINUIT fit of m_t to the jets `x`: `m`, `sigma`, `sigma_lo`, `sigma_hi` (MINOS), `at_limit`, `q_min`, `n`, `ndf`, scan `grid`, `dq`"
     x = _finite(x, 'x')
     if len(x) == 0: raise E2EDataError('no jets to fit', key='x', expected='at least one jet')
-    c = t.histogram(x)[None]; P, D = t.grid_model()
-    q = lambda P, D: template_nll(c, P, D if template_stat else None)[0]
-    start = scan_minimum(q(P, D)[None], t.grid)['m'][0] # the grid scan's minimum starts MIGRAD
+    c = t.histogram(x)[None]; q = lambda P, D: template_nll(c, P, D if template_stat else None)[0]
+    qg = q(*t.grid_model())
+    start = scan_minimum(qg[None], t.grid)['m'][0] # the grid scan's minimum starts MIGRAD
     mi = Minuit(lambda m: float(q(*t.grid_model(m=m))[0]), m=start); mi.errordef = Minuit.LEAST_SQUARES
     mi.limits['m'] = t.scan; mi.migrad(); mi.minos()
     e, m = mi.merrors['m'], float(mi.values['m'])
     out = dict(m=m, sigma=(e.upper - e.lower)/2, sigma_lo=-e.lower, sigma_hi=e.upper, q_min=float(mi.fval),
                at_limit=not (mi.valid and e.is_valid) or e.at_lower_limit or e.at_upper_limit, n=len(x), ndf=t.n_bins - 2)
-    return dict(out, grid=t.grid, dq=q(P, D) - out['q_min'])
+    return dict(out, grid=t.grid, dq=qg - out['q_min'])
 
 # %% ../nbs/15_top_mass_measurement.ipynb #60230446
 def pseudo_experiments(
