@@ -16,9 +16,10 @@ from .schema import (CHANNELS, IMG_SIZE, SCALARS, PROCESS_CODES, SCHEMA_VERSION,
 
 # %% auto #0
 __all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'NAN_OK',
-           'FORMATS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks', 'inflate_chunks', 'H5JetFile',
-           'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e', 'sample_file', 'write_ml4sci',
-           'inspect_file', 'format_inspection', 'e2e_inspect']
+           'FORMATS', 'VIEWER_SCALARS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks',
+           'inflate_chunks', 'H5JetFile', 'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e',
+           'sample_file', 'write_ml4sci', 'read_jets', 'jet_viewer_file', 'inspect_file', 'format_inspection',
+           'e2e_inspect']
 
 # %% ../nbs/07_data.ipynb #7a835ed8
 CHANNELS_8 = CHANNELS # the schema's 8 channels (Top Gun order), the ML4SCI mass-regression files' too
@@ -541,6 +542,39 @@ def write_ml4sci(
             else: t = pa.table({'X_jets': col, 'y': y, 'pt': s['pt'], 'm0': s.get('m_jet', s['m_gen'])})
             pq.write_table(t, tmp, row_group_size=row_group_size, compression='snappy')
     return Path(dest)
+
+# %% ../nbs/07_data.ipynb #8d7635cd
+VIEWER_SCALARS = ('m_gen', 'pt_gen', 'm_jet', 'm_sd', 'm_jet_gen', 'm_sd_gen', 'pt', 'eta', 'phi', 'contained', 'process', 'event')
+
+# %% ../nbs/07_data.ipynb #b1c65479
+def read_jets(
+    path, # jet file (any format `open_jets` reads)
+    jets, # jet indices to read, in any order
+    keys=VIEWER_SCALARS, # per-jet scalars to read as well (those the file lacks are skipped)
+):
+    "Images `(len(jets), C, H, W)`, a dict of scalars and the channel names of `jets` in `path`"
+    jets = np.atleast_1d(np.asarray(jets, dtype=np.int64))
+    u, inv = np.unique(jets, return_inverse=True)
+    with open_jets(path) as jf:
+        x = jf.read_images(u)[inv]
+        sc = {k: v[inv] for k, v in jf.read_scalars([k for k in keys if k in jf.scalar_keys], u).items()}
+        return x, sc, list(jf.channels)
+
+# %% ../nbs/07_data.ipynb #3f63a6db
+def jet_viewer_file(
+    path, # jet file (any format `open_jets` reads)
+    jets=None, # jet indices to show (default: the first `n`)
+    n:int=6, # number of jets when `jets` is None
+    keys=VIEWER_SCALARS, # per-jet scalars to show next to the images
+    **kwargs, # further `jet_viewer` arguments (log, scale, cmap, title)
+):
+    "`e2e_nb.viewer.jet_viewer` (an ipywidgets widget) on a few jets of a file; the table names them by their index in the file"
+    from e2e_nb.viewer import jet_viewer
+    if jets is None:
+        with open_jets(path) as jf: jets = list(range(min(n, len(jf))))
+    jets = [int(j) for j in np.atleast_1d(jets)]
+    x, sc, chans = read_jets(path, jets, keys)
+    return jet_viewer(x, sc, channels=chans, jets=range(len(jets)), labels=jets, **kwargs)
 
 # %% ../nbs/07_data.ipynb #bd6ff1e2
 def inspect_file(

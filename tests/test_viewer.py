@@ -7,8 +7,8 @@ import matplotlib as mpl
 from ipywidgets.embed import embed_data
 from PIL import Image
 from e2e_nb.core import E2EDataError
-from e2e_nb.viewer import (image_png, jet_norm, jet_viewer, jet_viewer_file, read_jets, plot_jet, plot_jet_grid, colorbar_html,
-                           channel_label)
+from e2e_nb.viewer import image_png, jet_norm, jet_viewer, plot_jet, plot_jet_grid, colorbar_html, channel_label
+from e2e_nb.data import jet_viewer_file, read_jets   # the viewer on a file lives with the reader (notebook 07)
 
 from e2e_nb.schema import CHANNELS as CH
 
