@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np, pytest, torch
 from torch.utils.data import DataLoader
 from e2e_nb.core import seed_everything
-from e2e_nb.data import write_synthetic_e2e
 from e2e_nb.loader import JetDataset
 from e2e_nb.preprocess import Preprocessor
 import e2e_nb.training as T
@@ -29,14 +28,8 @@ class GlobalBatches:
     def __iter__(self):
         for bs in zip(*self.dls): yield tuple(torch.cat(t) for t in zip(*bs))
 
-@pytest.fixture
-def one_thread():
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-def test_torchrun_two_cpu_processes_match_single_process(tmp_path, one_thread):
-    f = write_synthetic_e2e(tmp_path/'top.h5', n_jets=100, seed=4, compression=None)
+def test_torchrun_two_cpu_processes_match_single_process(tmp_path, one_thread, synthetic):
+    f = synthetic(100, 4)
     out = tmp_path/'ddp'
     cmd = [str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(BIN/'e2e-train'), '--data', str(f), '--model', 'cnn',
            '--epochs', '1', '--out', str(out), '--crop', '32', '--pool', '2', '--batch-size', '4', '--threads', '1', '--quiet',
