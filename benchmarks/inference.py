@@ -5,8 +5,8 @@ batch sizes 1 and 16, as ratios measured in one run.
     python benchmarks/inference.py [--run RUN_DIR] [--model resnet15] [--crop 64 --pool 2] [--seconds 6] [--rounds 5]
 
 The model is the exported one: raw frames in, GeV out (preprocessing included). With --run (or shipped weights under
-e2e_nb/weights/, unless --untrained) it is that run's `E2EModel`; otherwise the `E2EModel` of an untrained network (default resnet15, e2e-train's
-default, on the full 125 x 125 frame; --crop/--pool as in e2e-train) with an unfitted `Preprocessor`: the same graph and
+e2e_nb/weights/, unless --untrained) it is that run's `E2EModel`; otherwise the `E2EModel` of an untrained network
+(default resnet15, e2e-train's default, on the full 125 x 125 frame; --crop/--pool as in e2e-train) with an unfitted `Preprocessor`: the same graph and
 cost as a trained one, since latency does not depend on the weights. The C++ time covers what the producer does per event:
 nested-vector frames -> NCHW tensor -> one Run -> per-jet results (not the building of the nested vectors).
 `export_onnx` removes the operations that are identities for the model's constants (`simplify_onnx`) and uses cheaper
@@ -78,7 +78,8 @@ def check_core_options()->str:
 def load_model(run, name, crop, pool, untrained=False):
     "The exported module: a run's `E2EModel`, else an untrained `name` behind a `Preprocessor` (same graph, same cost)"
     from e2e_nb.training import E2EModel, load_run
-    runs = [Path(run)] if run else [] if untrained else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
+    shipped = [] if untrained else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
+    runs = [Path(run)] if run else shipped
     if runs:
         r = load_run(runs[0], device='cpu')
         return (r.e2e_model().cpu().eval(), f'run {runs[0]} ({r.config["model"]}, network input {r.config["img_size"]} px)',

@@ -9,8 +9,8 @@ Prints, measured in this one run:
 
     python benchmarks/loader.py [--n_jets 512] [--n_mem 256] [--workers 2] [--batch 32] [--train_steps 8] [--device cpu]
 
-The images are copies of a template sample (simulated by e2e_nb.generate.demo_file; --synthetic: e2e_nb's synthetic sample
-with the sparsity of real jets), each copy flipped/rolled so the compressor sees distinct jets.
+The images are copies of a template sample (simulated by e2e_nb.generate.demo_file; --synthetic: e2e_nb's synthetic
+sample with the sparsity of real jets), each copy flipped/rolled so the compressor sees distinct jets.
 """
 import argparse, os, sys, tempfile, threading, time
 from pathlib import Path
@@ -23,7 +23,8 @@ from e2e_nb.schema import SCALARS, COMPRESSION_LEVEL, JetWriter, compress_images
 
 def template(n=64, synthetic=False):
     "The sample the copies are made of: simulated (`e2e_nb.data.sample_file`), or synthetic when asked for"
-    return sample_file(n_jets=n, seed=0, synthetic=synthetic), 'synthetic (--synthetic)' if synthetic else 'simulated (sample_file)'
+    name = 'synthetic (--synthetic)' if synthetic else 'simulated (sample_file)'
+    return sample_file(n_jets=n, seed=0, synthetic=synthetic), name
 
 
 def write_big(src, dest, n, block=64):
@@ -122,7 +123,8 @@ def main():
     ap.add_argument('--train_steps', type=int, default=8)
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--dir', default=None, help='scratch directory (default: a temporary one)')
-    ap.add_argument('--synthetic', action='store_true', help="copy e2e_nb's synthetic sample (not physics) instead of simulated jets")
+    ap.add_argument('--synthetic', action='store_true',
+                    help="copy e2e_nb's synthetic sample (not physics) instead of simulated jets")
     a = ap.parse_args()
     d = Path(a.dir or tempfile.mkdtemp(prefix='e2e_bench_'))
     src, src_name = template(synthetic=a.synthetic)

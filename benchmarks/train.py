@@ -7,8 +7,8 @@ Part 1: jets/s of one training epoch of `e2e_nb.training.fit` (forward, backward
 plain fp32, default threads. Part 2: ResNet-15 under every combination of the CPU options `fit` offers (channels-last
 memory layout, bfloat16 autocast, thread count), all measured in this one run, and the speed-up of the best over plain
 fp32 eager with torch's default thread count (else the most of --threads). Inputs are random sparse images already
-preprocessed, so data loading is excluded: this is the cost of the network itself. Each number is the median over `--repeats` timed epochs of
-`--steps` batches, after one warm-up epoch. Part 3: the shipped physics-aware `part` as `e2e-train` runs it (raw
+preprocessed, so data loading is excluded: this is the cost of the network itself. Each number is the median over
+`--repeats` timed epochs of `--steps` batches, after one warm-up epoch. Part 3: the shipped physics-aware `part` as `e2e-train` runs it (raw
 images and the seed scalars), fp32 and bf16, 1 and all threads, with the FLOP/s it reaches (matrix products counted
 by torch's FlopCounterMode over forward and backward) as a fraction of this CPU's GEMM rate measured in the same run
 at the same precision and thread count.
@@ -46,7 +46,7 @@ def main():
     ap.add_argument('--threads', nargs='*', type=int, default=None, help='thread counts tried in part 2 (default: 1 and all cores)')
     ap.add_argument('--part-batch-size', type=int, default=64, help='batch of part 3 (e2e-train uses 64)')
     ap.add_argument('--model-threads', type=int, default=None, help="threads in part 1 (default: torch's default)")
-    ap.add_argument('--gemm-size', type=int, default=512, help='side of the matrices of the GEMM rate measurement (part 3)')
+    ap.add_argument('--gemm-size', type=int, default=512, help='matrix side of the GEMM rate measurement (part 3)')
     a = ap.parse_args()
     default_threads = torch.get_num_threads()
     data = batches(a.steps, a.batch_size, a.img)

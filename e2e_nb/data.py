@@ -436,7 +436,7 @@ def validate(self:JetFile,
     for k in self.raw_scalar_keys:
         if self.format == 'e2e_nb' and k in NAN_OK: continue
         try: v = self._read_scalar(k, np.arange(n))
-        except (E2EDataError, OSError, ValueError, IndexError): continue # wrong length or unreadable: a structure problem
+        except (E2EDataError, OSError, ValueError, IndexError): continue # too short or unreadable: a structure problem
         v = np.asarray(v, dtype=float) if np.issubdtype(np.asarray(v).dtype, np.number) else None
         if v is not None and not np.isfinite(v).all():
             P.append(E2EDataError(f'non-finite values ({(~np.isfinite(v)).sum()} jets)', file=self.path, key=k,
@@ -521,7 +521,7 @@ def write_ml4sci(
 )->Path:
     "Copy jets from `src` into an ML4SCI file layout (HDF5 `X_jets` channels-last, or parquet nested lists)"
     from e2e_nb.core import atomic_path
-    with (contextlib.nullcontext(src) if isinstance(src, JetFile) else open_jets(src)) as jf:   # close only what it opens
+    with (contextlib.nullcontext(src) if isinstance(src, JetFile) else open_jets(src)) as jf:   # closes what it opens
         n = len(jf) if n_jets is None else min(n_jets, len(jf))
         chans = CHANNELS_QG if layout == 'parquet_qg' else jf.channels
         X = jf.read_images(slice(0, n), channels=chans)
@@ -568,7 +568,7 @@ def jet_viewer_file(
     keys=VIEWER_SCALARS, # per-jet scalars to show next to the images
     **kwargs, # further `jet_viewer` arguments (log, scale, cmap, title)
 ):
-    "`e2e_nb.viewer.jet_viewer` (an ipywidgets widget) on a few jets of a file; the table names them by their index in the file"
+    "`e2e_nb.viewer.jet_viewer` (a widget) on a few jets of a file; the table names them by their index in the file"
     from e2e_nb.viewer import jet_viewer
     if jets is None:
         with open_jets(path) as jf: jets = list(range(min(n, len(jf))))
@@ -621,7 +621,7 @@ def inspect_file(
         sc = {}
         for k in jf.scalar_keys:
             try: v = np.asarray(jf.read_scalars(k, slice(0, n))[k], dtype=float)
-            except (E2EDataError, OSError, ValueError, TypeError): continue   # unreadable or not numeric: one of `problems`
+            except (E2EDataError, OSError, ValueError, TypeError): continue   # unreadable or not numeric: a problem
             f = v[np.isfinite(v)]
             sc[k] = dict(mean=float(f.mean()) if len(f) else None, min=float(f.min()) if len(f) else None,
                          max=float(f.max()) if len(f) else None, n_nan=int((~np.isfinite(v)).sum()))
