@@ -1,5 +1,6 @@
 """Layers in notebook order: a module of e2e_nb may import only modules of earlier notebooks (`nbs/*.ipynb` sorted by file
-name, each notebook's module from its `#| default_exp`). Every import counts, also one inside a function."""
+name, each notebook's module from its `#| default_exp`). Every import counts, also one inside a function. The notebooks'
+own examples follow the same order, except for the known cases listed below. (~1 s)"""
 import ast, json
 from pathlib import Path
 
@@ -51,6 +52,26 @@ def test_every_module_has_its_notebook():
 def test_modules_import_only_earlier_notebooks():
     bad = layer_violations(REPO/PKG, REPO/'nbs')
     assert not bad, 'a module imports one from a later notebook:\n  ' + '\n  '.join(bad)
+
+
+# lessons that still import a later notebook's module in an example (not in the library): to be fixed, never added to
+KNOWN_LESSON_IMPORTS = {'06_exploration.ipynb': {'data'},   # the exploration lesson reads files with the reader of 07
+                        '12_evaluation.ipynb': {'pipeline'}}   # an example finds the shipped weights with pipeline.shipped_runs
+
+def lesson_violations(nbs:Path)->dict:
+    "notebook -> later notebooks' modules its code cells import (shell and magic lines skipped)"
+    mods, out = notebook_modules(nbs), {}
+    for k, nb in enumerate(sorted(nbs.glob('*.ipynb'))):
+        cells = [''.join(c['source']) for c in json.loads(nb.read_text())['cells'] if c['cell_type'] == 'code']
+        src = '\n'.join(l for c in cells for l in c.splitlines() if not l.lstrip().startswith(('%', '!')))
+        later = {o for o in imported_modules(src, '') if o in mods and mods[o][0] > k}
+        if later: out[nb.name] = later
+    return out
+
+
+def test_lessons_import_only_earlier_notebooks():
+    "The notebooks' examples too, up to the known cases above (the list must shrink: a fixed case fails here until removed)"
+    assert lesson_violations(REPO/'nbs') == KNOWN_LESSON_IMPORTS
 
 
 def test_checker_sees_every_import_form(tmp_path):
