@@ -5,8 +5,8 @@ batch sizes 1 and 16, as ratios measured in one run.
     python benchmarks/inference.py [--run RUN_DIR] [--model resnet15] [--crop 64 --pool 2] [--seconds 6] [--rounds 5]
 
 The model is the exported one: raw frames in, GeV out (preprocessing included). With --run (or shipped weights under
-e2e_nb/weights/) it is that run's `E2EModel`; otherwise the `E2EModel` of an untrained network (default resnet15, e2e-train's
-default, on the full 125 x 125 frame; --crop/--pool as in e2e-train) with an unfitted `Preprocessor`: the same graph and
+e2e_nb/weights/, unless --untrained) it is that run's `E2EModel`; otherwise the `E2EModel` of an untrained network
+(default resnet15, e2e-train's default, on the full 125 x 125 frame; --crop/--pool as in e2e-train) with an unfitted `Preprocessor`: the same graph and
 cost as a trained one, since latency does not depend on the weights. The C++ time covers what the producer does per event:
 nested-vector frames -> NCHW tensor -> one Run -> per-jet results (not the building of the nested vectors).
 `export_onnx` removes the operations that are identities for the model's constants (`simplify_onnx`) and uses cheaper
@@ -75,10 +75,11 @@ def check_core_options()->str:
     return 'intra-op 1 (--threads 1), inter-op 1, ORT_ENABLE_ALL, ORT_SEQUENTIAL (ORT default), CPUExecutionProvider'
 
 
-def load_model(run, name, crop, pool):
+def load_model(run, name, crop, pool, untrained=False):
     "The exported module: a run's `E2EModel`, else an untrained `name` behind a `Preprocessor` (same graph, same cost)"
     from e2e_nb.training import E2EModel, load_run
-    runs = [Path(run)] if run else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
+    shipped = [] if untrained else sorted(p.parent for p in (PACKAGE_DIR/'weights').glob('*/config.json'))
+    runs = [Path(run)] if run else shipped
     if runs:
         r = load_run(runs[0], device='cpu')
         return (r.e2e_model().cpu().eval(), f'run {runs[0]} ({r.config["model"]}, network input {r.config["img_size"]} px)',
@@ -131,17 +132,18 @@ def main():
     ap.add_argument('--pool', type=int, default=1, help='sum-pooling of the stand-in preprocessing (e2e-train --pool)')
     ap.add_argument('--seconds', type=float, default=6., help='timing budget per batch size (all methods, all rounds)')
     ap.add_argument('--rounds', type=int, default=5, help='interleaved rounds; the minimum per method is reported')
+    ap.add_argument('--untrained', action='store_true', help='time an untrained --model even where weights are shipped')
     a = ap.parse_args()
     x_all = None
     try: sdk = ex.ort_sdk(Path(__file__).resolve().parents[1]/'.cache'/'onnxruntime')
     except ex.OrtHeadersMissing as e: raise SystemExit(f'the C++ core needs ONNX Runtime\'s C++ headers: {e}')
     exe, core_opts = ex.build_core(sdk), check_core_options()
-    shipped = any((PACKAGE_DIR/'weights').glob('*/config.json'))
+    shipped = not a.untrained and any((PACKAGE_DIR/'weights').glob('*/config.json'))
     # a run (given or shipped) fixes its own input; without one: e2e-train's default input (full 125 x 125 frame) and the
     # cropped/pooled input of the tests and notebooks
     configs = [(a.crop, a.pool)] if (a.run or shipped or a.crop or a.pool != 1) else [(None, 1), (64, 2)]
     for crop, pool in configs:
-        model, what, chans, skeys = load_model(a.run, a.model, crop, pool)
+        model, what, chans, skeys = load_model(a.run, a.model, crop, pool, a.untrained)
         jf = open_jets(sample_file(n_jets=16, seed=5))
         x_all = jf.read_images(np.arange(16), channels=chans)
         s_all = np.stack([jf.read_scalars(skeys)[k] for k in skeys], 1).astype(np.float32) if skeys else None

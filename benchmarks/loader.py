@@ -9,25 +9,22 @@ Prints, measured in this one run:
 
     python benchmarks/loader.py [--n_jets 512] [--n_mem 256] [--workers 2] [--batch 32] [--train_steps 8] [--device cpu]
 
-The images are copies of a template sample (e2e_nb.generate.demo_file when it exists, else e2e_nb's synthetic sample with
-the sparsity of real jets), each copy flipped/rolled so the compressor sees distinct jets.
+The images are copies of a template sample (simulated by e2e_nb.generate.demo_file; --synthetic: e2e_nb's synthetic
+sample with the sparsity of real jets), each copy flipped/rolled so the compressor sees distinct jets.
 """
 import argparse, os, sys, tempfile, threading, time
 from pathlib import Path
 import numpy as np, psutil, torch
 from torch import nn
-from e2e_nb.data import open_jets, write_synthetic_e2e
+from e2e_nb.data import open_jets, sample_file
 from e2e_nb.loader import JetDataset
 from e2e_nb.schema import SCALARS, COMPRESSION_LEVEL, JetWriter, compress_images, root_attrs
 
 
-def template(n=64):
-    try:
-        from e2e_nb.generate import demo_file
-        return Path(demo_file(process='topgun', n_jets=n, seed=0)), 'e2e_nb.generate.demo_file'
-    except ImportError:
-        d = Path(tempfile.mkdtemp())
-        return write_synthetic_e2e(d/'template.h5', n_jets=n, seed=0), 'synthetic (e2e_nb.data.write_synthetic_e2e)'
+def template(n=64, synthetic=False):
+    "The sample the copies are made of: simulated (`e2e_nb.data.sample_file`), or synthetic when asked for"
+    name = 'synthetic (--synthetic)' if synthetic else 'simulated (sample_file)'
+    return sample_file(n_jets=n, seed=0, synthetic=synthetic), name
 
 
 def write_big(src, dest, n, block=64):
@@ -126,9 +123,11 @@ def main():
     ap.add_argument('--train_steps', type=int, default=8)
     ap.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     ap.add_argument('--dir', default=None, help='scratch directory (default: a temporary one)')
+    ap.add_argument('--synthetic', action='store_true',
+                    help="copy e2e_nb's synthetic sample (not physics) instead of simulated jets")
     a = ap.parse_args()
     d = Path(a.dir or tempfile.mkdtemp(prefix='e2e_bench_'))
-    src, src_name = template()
+    src, src_name = template(synthetic=a.synthetic)
     print(f'# e2e_nb loader benchmark: {os.cpu_count()} CPUs, torch {torch.__version__}, device {a.device}, template: {src_name}')
 
     t0 = time.perf_counter(); big = write_big(src, d/'throughput.h5', a.n_jets)

@@ -116,7 +116,10 @@ def peak_rss_mb(process, n_jets, out):
     r = subprocess.run([sys.executable, '-c', code, exe, '--process', process, '--n-jets', str(n_jets), '--out', str(out),
                         '--workers', '1', '--overwrite'], capture_output=True, text=True,
                        env=dict(os.environ, E2E_NB_PROGRESS='0'))
-    return int(r.stdout.strip().splitlines()[-1])/1024
+    kb = int(r.stdout.strip().splitlines()[-1])
+    if kb < 0: raise SystemExit(f'benchmarks/simulate.py: error: e2e-simulate --process {process} --n-jets {n_jets} '
+                                'failed in the memory check')
+    return kb/1024
 
 
 def bench(process, a, workers):

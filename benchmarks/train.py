@@ -6,14 +6,14 @@
 Part 1: jets/s of one training epoch of `e2e_nb.training.fit` (forward, backward, AdamW step) for every model of the zoo,
 plain fp32, default threads. Part 2: ResNet-15 under every combination of the CPU options `fit` offers (channels-last
 memory layout, bfloat16 autocast, thread count), all measured in this one run, and the speed-up of the best over plain
-fp32 eager with torch's default thread count. Inputs are random sparse images already preprocessed, so data loading
-is excluded: this is the cost of the network itself. Each number is the median over `--repeats` timed epochs of
-`--steps` batches, after one warm-up epoch. Part 3: the shipped physics-aware `part` as `e2e-train` runs it (raw
+fp32 eager with torch's default thread count (else the most of --threads). Inputs are random sparse images already
+preprocessed, so data loading is excluded: this is the cost of the network itself. Each number is the median over
+`--repeats` timed epochs of `--steps` batches, after one warm-up epoch. Part 3: the shipped physics-aware `part` as `e2e-train` runs it (raw
 images and the seed scalars), fp32 and bf16, 1 and all threads, with the FLOP/s it reaches (matrix products counted
 by torch's FlopCounterMode over forward and backward) as a fraction of this CPU's GEMM rate measured in the same run
 at the same precision and thread count.
 """
-import argparse, itertools, time, os
+import argparse, itertools, time, os, sys
 import numpy as np, torch
 from e2e_nb.models import create_model, list_models, count_parameters
 from e2e_nb.training import fit
@@ -46,20 +46,26 @@ def main():
     ap.add_argument('--threads', nargs='*', type=int, default=None, help='thread counts tried in part 2 (default: 1 and all cores)')
     ap.add_argument('--part-batch-size', type=int, default=64, help='batch of part 3 (e2e-train uses 64)')
     ap.add_argument('--model-threads', type=int, default=None, help="threads in part 1 (default: torch's default)")
+    ap.add_argument('--gemm-size', type=int, default=512, help='matrix side of the GEMM rate measurement (part 3)')
     a = ap.parse_args()
     default_threads = torch.get_num_threads()
     data = batches(a.steps, a.batch_size, a.img)
     print(f'torch {torch.__version__}, {os.cpu_count()} CPUs, default threads {default_threads}, batch {a.batch_size}, '
           f'{a.steps} steps × {a.repeats} timed epochs, images 8 × {a.img} × {a.img}')
-    print(f"CPU bf16 support: {'avx512_bf16' in open('/proc/cpuinfo').read() if os.path.exists('/proc/cpuinfo') else 'unknown'}")
+    if os.path.exists('/proc/cpuinfo'):
+        with open('/proc/cpuinfo') as f: bf16 = 'avx512_bf16' in f.read()
+    else: bf16 = 'unknown'
+    print(f'CPU bf16 support: {bf16}')
     mt = a.model_threads or default_threads
     print(f'\n== Part 1: training throughput per model (fp32, eager, {mt} threads)')
     print(f"{'model':12s} {'parameters':>12s} {'jets/s':>9s}")
+    failed = []
     for name in a.models or list_models():
         try:
             r, n = jets_per_s(name, data, a.repeats, threads=mt)
             print(f'{name:12s} {n:12,d} {r:9.1f}', flush=True)
-        except Exception as e: print(f'{name:12s} failed: {type(e).__name__}: {e}', flush=True)
+        except Exception as e:   # go on with the other models, and exit with an error at the end
+            print(f'{name:12s} failed: {type(e).__name__}: {e}', flush=True); failed.append(name)
     print('\n== Part 2: ResNet-15 under CPU options (channels-last, bf16 autocast, threads)')
     threads = a.threads or sorted({1, default_threads})
     res = {}
@@ -67,15 +73,17 @@ def main():
         r, _ = jets_per_s('resnet15', data, a.repeats, threads=t, channels_last=cl, bf16=bf)
         res[(t, cl, bf)] = r
         print(f'threads {t}  channels_last {cl!s:5s}  bf16 {bf!s:5s}  {r:8.1f} jets/s', flush=True)
-    base = res[(default_threads, False, False)]
+    bt = default_threads if default_threads in threads else max(threads)   # --threads without torch's default
+    base = res[(bt, False, False)]
     best = max(res, key=res.get)
-    print(f'\nplain fp32 eager (threads {default_threads}): {base:.1f} jets/s')
+    print(f'\nplain fp32 eager (threads {bt}): {base:.1f} jets/s')
     print(f'best: threads {best[0]}, channels_last {best[1]}, bf16 {best[2]}: {res[best]:.1f} jets/s')
     for t in threads:   # the layout/precision gain alone, at a fixed thread count
         b = max(((cl, bf) for cl in (False, True) for bf in (False, True)), key=lambda k: res[(t, *k)])
         print(f'threads {t}: channels_last {b[0]}, bf16 {b[1]} vs fp32 contiguous: {res[(t, *b)]/res[(t, False, False)]:.2f}x')
     print(f'speed-up of the best CPU settings over plain fp32 eager: {res[best]/base:.2f}x (target >= 1.5x)')
     part3(a, threads)
+    if failed: sys.exit(f'benchmarks/train.py: error: models that failed to train: {", ".join(failed)}')
 
 def gemm_rate(threads, dtype=torch.float32, n=512, reps=20):
     "Best `torch.mm` rate (FLOP/s) on n × n matrices of `dtype` with `threads` threads"
@@ -118,7 +126,7 @@ def part3(a, threads):
         h = fit(m, data, None, epochs=a.repeats + 1, loss='l1', schedule='constant', show_progress=False, device='cpu',
                 bf16=bf, scalar_mean=[0., 0.], scalar_std=[1., 1.])
         r = float(np.median([e['jets_per_s'] for e in h[1:]]))
-        peak = gemm_rate(t, torch.bfloat16 if bf else torch.float32)
+        peak = gemm_rate(t, torch.bfloat16 if bf else torch.float32, n=a.gemm_size)
         print(f'threads {t}  bf16 {bf!s:5s}  {r:7.1f} jets/s  {r*flops/1e9:6.1f} GFLOP/s = {r*flops/peak:5.1%} of '
               f'this CPU\'s {"bf16" if bf else "fp32"} GEMM ({peak/1e9:.0f} GFLOP/s, {t} threads)', flush=True)
 

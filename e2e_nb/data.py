@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_data.ipynb #ea094b2e
 from __future__ import annotations
-import json, math, sys
+import json, math, sys, contextlib
 from pathlib import Path
 import numpy as np
 import h5py
@@ -16,9 +16,10 @@ from .schema import (CHANNELS, IMG_SIZE, SCALARS, PROCESS_CODES, SCHEMA_VERSION,
 
 # %% auto #0
 __all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'NAN_OK',
-           'FORMATS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks', 'inflate_chunks', 'H5JetFile',
-           'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e', 'sample_file', 'write_ml4sci',
-           'inspect_file', 'format_inspection', 'e2e_inspect']
+           'FORMATS', 'VIEWER_SCALARS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks',
+           'inflate_chunks', 'H5JetFile', 'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e',
+           'sample_file', 'write_ml4sci', 'read_jets', 'jet_viewer_file', 'inspect_file', 'format_inspection',
+           'e2e_inspect']
 
 # %% ../nbs/07_data.ipynb #7a835ed8
 CHANNELS_8 = CHANNELS # the schema's 8 channels (Top Gun order), the ML4SCI mass-regression files' too
@@ -214,7 +215,7 @@ class H5JetFile(JetFile):
         b = None
         if self._direct:   # the fast path; what it cannot read (an unallocated or damaged chunk) goes to HDF5 below
             try: b = inflate_chunks(self.X, lo, hi)
-            except Exception: pass
+            except (RuntimeError, ValueError, zlib_ng.error): pass   # unallocated chunk; wrong size; bad deflate stream
         if b is None:
             try: b = self.X[lo:hi]
             except (OSError, RuntimeError) as e:
@@ -227,9 +228,7 @@ class H5JetFile(JetFile):
         v = d[lo:hi]
         if v.ndim > 1: v = v.reshape(len(v), -1)[:, 0] # ML4SCI stores some scalars as (N, 1)
         return v[a - lo]
-    def close(self):
-        try: self.h5.close()
-        except Exception: pass
+    def close(self): self.h5.close()
 
 # %% ../nbs/07_data.ipynb #14b900fc
 class ParquetJetFile(JetFile):
@@ -343,7 +342,8 @@ def open_jets(
             suf = p.suffix.lower()
             kind = 'parquet' if suf in ('.parquet', '.pq') else 'hdf5' if suf in ('.h5', '.hdf5', '.hdf') else None
         if kind is None: # sniff magic bytes
-            try: head = open(p, 'rb').read(8)
+            try:
+                with open(p, 'rb') as fh: head = fh.read(8)
             except OSError as e: raise E2EDataError(f'cannot read: {e}', file=p) from None
             kind = 'parquet' if head[:4] == b'PAR1' else 'hdf5' if head == b'\x89HDF\r\n\x1a\n' else None
             if kind is None: raise E2EDataError('unknown file format', file=p, expected='HDF5 (.h5/.hdf5) or parquet (.parquet)')
@@ -436,7 +436,7 @@ def validate(self:JetFile,
     for k in self.raw_scalar_keys:
         if self.format == 'e2e_nb' and k in NAN_OK: continue
         try: v = self._read_scalar(k, np.arange(n))
-        except Exception: continue # already reported as a structure problem
+        except (E2EDataError, OSError, ValueError, IndexError): continue # too short or unreadable: a structure problem
         v = np.asarray(v, dtype=float) if np.issubdtype(np.asarray(v).dtype, np.number) else None
         if v is not None and not np.isfinite(v).all():
             P.append(E2EDataError(f'non-finite values ({(~np.isfinite(v)).sum()} jets)', file=self.path, key=k,
@@ -500,12 +500,12 @@ def sample_file(
     n_jets:int=64, # jets in the sample
     seed:int=0, # random seed
     process:str='topgun', # simulated process
+    synthetic:bool=False, # a cached synthetic file (`write_synthetic_e2e`, not physics) instead of simulated jets
 )->Path:
-    "A small e2e_nb sample: `e2e_nb.generate.demo_file` when the simulation module exists, else a cached synthetic file"
-    try:
+    "A small cached e2e_nb sample: simulated by `e2e_nb.generate.demo_file`, or synthetic when asked for"
+    if not synthetic:
         from e2e_nb.generate import demo_file
         return Path(demo_file(process=process, n_jets=n_jets, seed=seed))
-    except ImportError: pass
     from e2e_nb.core import e2e_path
     p = e2e_path('data', f'synthetic_{process}_{n_jets}_{seed}.h5')
     return p if p.exists() else write_synthetic_e2e(p, n_jets=n_jets, seed=seed, process=process)
@@ -521,11 +521,12 @@ def write_ml4sci(
 )->Path:
     "Copy jets from `src` into an ML4SCI file layout (HDF5 `X_jets` channels-last, or parquet nested lists)"
     from e2e_nb.core import atomic_path
-    jf = open_jets(src); n = len(jf) if n_jets is None else min(n_jets, len(jf))
-    chans = CHANNELS_QG if layout == 'parquet_qg' else jf.channels
-    X = jf.read_images(slice(0, n), channels=chans)
-    keys = [k for k in ('m_gen', 'pt', 'y', 'is_top', 'ieta', 'iphi', 'm_jet') if k in jf.scalar_keys]
-    s = jf.read_scalars(keys, slice(0, n))
+    with (contextlib.nullcontext(src) if isinstance(src, JetFile) else open_jets(src)) as jf:   # closes what it opens
+        n = len(jf) if n_jets is None else min(n_jets, len(jf))
+        chans = CHANNELS_QG if layout == 'parquet_qg' else jf.channels
+        X = jf.read_images(slice(0, n), channels=chans)
+        keys = [k for k in ('m_gen', 'pt', 'y', 'is_top', 'ieta', 'iphi', 'm_jet') if k in jf.scalar_keys]
+        s = jf.read_scalars(keys, slice(0, n))
     y = s.get('y', s.get('is_top', np.zeros(n))).astype(np.float32)
     with atomic_path(dest) as tmp:
         if layout == 'ml4sci_h5':
@@ -541,6 +542,39 @@ def write_ml4sci(
             else: t = pa.table({'X_jets': col, 'y': y, 'pt': s['pt'], 'm0': s.get('m_jet', s['m_gen'])})
             pq.write_table(t, tmp, row_group_size=row_group_size, compression='snappy')
     return Path(dest)
+
+# %% ../nbs/07_data.ipynb #8d7635cd
+VIEWER_SCALARS = ('m_gen', 'pt_gen', 'm_jet', 'm_sd', 'm_jet_gen', 'm_sd_gen', 'pt', 'eta', 'phi', 'contained', 'process', 'event')
+
+# %% ../nbs/07_data.ipynb #b1c65479
+def read_jets(
+    path, # jet file (any format `open_jets` reads)
+    jets, # jet indices to read, in any order
+    keys=VIEWER_SCALARS, # per-jet scalars to read as well (those the file lacks are skipped)
+):
+    "Images `(len(jets), C, H, W)`, a dict of scalars and the channel names of `jets` in `path`"
+    jets = np.atleast_1d(np.asarray(jets, dtype=np.int64))
+    u, inv = np.unique(jets, return_inverse=True)
+    with open_jets(path) as jf:
+        x = jf.read_images(u)[inv]
+        sc = {k: v[inv] for k, v in jf.read_scalars([k for k in keys if k in jf.scalar_keys], u).items()}
+        return x, sc, list(jf.channels)
+
+# %% ../nbs/07_data.ipynb #3f63a6db
+def jet_viewer_file(
+    path, # jet file (any format `open_jets` reads)
+    jets=None, # jet indices to show (default: the first `n`)
+    n:int=6, # number of jets when `jets` is None
+    keys=VIEWER_SCALARS, # per-jet scalars to show next to the images
+    **kwargs, # further `jet_viewer` arguments (log, scale, cmap, title)
+):
+    "`e2e_nb.viewer.jet_viewer` (a widget) on a few jets of a file; the table names them by their index in the file"
+    from e2e_nb.viewer import jet_viewer
+    if jets is None:
+        with open_jets(path) as jf: jets = list(range(min(n, len(jf))))
+    jets = [int(j) for j in np.atleast_1d(jets)]
+    x, sc, chans = read_jets(path, jets, keys)
+    return jet_viewer(x, sc, channels=chans, jets=range(len(jets)), labels=jets, **kwargs)
 
 # %% ../nbs/07_data.ipynb #bd6ff1e2
 def inspect_file(
@@ -565,27 +599,29 @@ def inspect_file(
         n = len(jf) if max_jets is None else min(len(jf), max_jets)
         for k in ('process', 'y'):
             if k in jf.raw_scalar_keys:
-                try: u, c = np.unique(jf.read_scalars(k)[k], return_counts=True); out[f'counts_{k}'] = {str(a): int(b) for a, b in zip(u, c)}
-                except Exception: pass
+                try: u, c = np.unique(jf.read_scalars(k)[k], return_counts=True)
+                except (E2EDataError, OSError, ValueError) as e: out[f'counts_{k}'] = f'unreadable: {e}'; continue
+                out[f'counts_{k}'] = {str(a): int(b) for a, b in zip(u, c)}
         st = {c: dict(sum=0., sq=0., mx=-np.inf, mn=np.inf, nz=0, tot=0.) for c in jf.channels}
-        npix = 0
-        try:
-            for lo in range(0, n, 128):
-                x = np.nan_to_num(jf.read_images(slice(lo, min(n, lo + 128))).astype(np.float64), nan=0., posinf=0., neginf=0.)
-                npix += x.shape[0] * x.shape[2] * x.shape[3]
-                for i, c in enumerate(jf.channels):
-                    v = x[:, i]; d = st[c]
-                    d['sum'] += v.sum(); d['sq'] += (v * v).sum(); d['mx'] = max(d['mx'], v.max()); d['mn'] = min(d['mn'], v.min())
-                    d['nz'] += int((v != 0).sum()); d['tot'] += v.sum()
-        except E2EDataError: pass
+        npix = n_read = 0
+        for lo in range(0, n, 128):
+            try: x = jf.read_images(slice(lo, min(n, lo + 128)))
+            except E2EDataError: break   # an unreadable chunk (one of `problems`): statistics of the jets before it
+            x = np.nan_to_num(x.astype(np.float64), nan=0., posinf=0., neginf=0.)
+            n_read += x.shape[0]; npix += x.shape[0] * x.shape[2] * x.shape[3]
+            for i, c in enumerate(jf.channels):
+                v = x[:, i]; d = st[c]
+                d['sum'] += v.sum(); d['sq'] += (v * v).sum(); d['mx'] = max(d['mx'], v.max()); d['mn'] = min(d['mn'], v.min())
+                d['nz'] += int((v != 0).sum()); d['tot'] += v.sum()
+        out['stats_jets'] = n_read
         if npix:
             out['channel_stats'] = {c: dict(mean=d['sum'] / npix, std=math.sqrt(max(d['sq'] / npix - (d['sum'] / npix) ** 2, 0)), min=d['mn'],
                                             max=d['mx'], nonzero_frac=d['nz'] / npix, sparsity=1 - d['nz'] / npix,
-                                            sum_per_jet=d['tot'] / n) for c, d in st.items()}
+                                            sum_per_jet=d['tot'] / n_read) for c, d in st.items()}
         sc = {}
         for k in jf.scalar_keys:
             try: v = np.asarray(jf.read_scalars(k, slice(0, n))[k], dtype=float)
-            except Exception: continue
+            except (E2EDataError, OSError, ValueError, TypeError): continue   # unreadable or not numeric: a problem
             f = v[np.isfinite(v)]
             sc[k] = dict(mean=float(f.mean()) if len(f) else None, min=float(f.min()) if len(f) else None,
                          max=float(f.max()) if len(f) else None, n_nan=int((~np.isfinite(v)).sum()))
@@ -606,6 +642,7 @@ def format_inspection(
         for k in ('counts_process', 'counts_y'):
             if k in d: L.append(f"{k[7:]} counts: {d[k]}")
         if 'channel_stats' in d:
+            L.append(f"channel statistics of the first {d['stats_jets']} jets:")
             L.append(f"{'channel':10s} {'mean':>10s} {'std':>10s} {'min':>10s} {'max':>10s} {'nonzero%':>9s} {'sum/jet':>10s}")
             for c, s in d['channel_stats'].items():
                 L.append(f"{c:10s} {s['mean']:10.4g} {s['std']:10.4g} {s['min']:10.4g} {s['max']:10.4g} {100 * s['nonzero_frac']:9.3f} {s['sum_per_jet']:10.4g}")

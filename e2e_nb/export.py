@@ -562,8 +562,8 @@ def export_run(
         get_logger('e2e_nb.export').warning(f"{run_dir} was trained on track channels made as {run.config.get('track_image')!r}, "
             "not as RecoE2E's DetFrameProducer makes them: retrain it on images made with DetectorConfig(track_image='recoe2e'), "
             "the default, before using it in CMSSW")
-    try: split = run.split()
-    except Exception: split = None
+    files = [Path(f) for f in run.config.get('data') or []]   # shipped weights: their training files are elsewhere
+    split = run.split() if data is None and files and all(f.exists() for f in files) else None
     x,s = holdout_jets(run.config, data, n_jets, split)
     extra = dict(run=str(run_dir.resolve()), data=str(data) if data else 'test split / sample')
     if bias_events:

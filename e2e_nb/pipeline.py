@@ -28,7 +28,7 @@ def e2e_pipeline(
     n_test:int=500, # independent simulated top-gun jets for the evaluation
     n_qcd:int=200, # simulated QCD jets for the mass-sculpting plot (0: none)
     n_scan:int=300, # simulated tt̄ jets at each of m_t = 160, 172.5, 185 GeV for σ_F and σ_eff (0: none)
-    model:str='resnet15', # model to train (see `e2e_nb.models.list_models()`)
+    model:str|None=None, # model to train (`e2e_nb.models.list_models()`; None: 'resnet15'); with shipped weights, theirs or None
     epochs:int=3, # training epochs
     pool:int=1, # sum-pool the 125 × 125 images by this factor before the model
     seed:int=0, # seed of the samples and of the training
@@ -43,14 +43,22 @@ def e2e_pipeline(
     from e2e_nb.export import export_run
     from e2e_nb.models import list_models
     import matplotlib; matplotlib.use('Agg')
-    if model not in list_models(): raise ValueError(f'unknown model {model!r}; available: {", ".join(list_models())}')
+    if model is not None and model not in list_models():
+        raise ValueError(f'unknown model {model!r}; available: {", ".join(list_models())}')
+    shipped = [] if retrain else shipped_runs()
+    if shipped:   # the shipped weights decide the model: a different one asked for is an error, not a silent swap
+        have = json.loads((shipped[0]/'config.json').read_text())['model']
+        if model not in (None, have):
+            raise ValueError(f'model {model!r} asked for, but the job evaluates the shipped weights {shipped[0]}, a {have!r}: '
+                             f'pass retrain=True (--retrain) to train {model!r}, or no model to use the shipped {have!r}')
+        model = have
+    model = model or 'resnet15'
     out = Path(out) if out is not None else e2e_path('runs', 'e2e_run')
     out.mkdir(parents=True, exist_ok=True)
     log, t0, res = get_logger('e2e_nb.pipeline'), time.time(), {}
     sim = lambda name, process, n, s, **kw: simulate(out/'data'/f'{name}.h5', process, n, seed=s, workers=workers,
                                                     overwrite=True, show_progress=show_progress, **kw)
-    shipped = [] if retrain else shipped_runs()
-    if shipped: run_dir = shipped[0]; log.info(f'using the shipped weights {run_dir}')
+    if shipped: run_dir = shipped[0]; log.info(f'using the shipped weights {run_dir} ({model})')
     else:
         log.info(f'simulating {n_train} top-gun jets for training')
         train_file = sim('train', 'topgun', n_train, seed)
@@ -66,7 +74,8 @@ def e2e_pipeline(
     metrics, figs = evaluate_run(run_dir, test_file, qcd=qcd_file, scan=scan)
     paths = write_report(out/'report', metrics, figs)
     parity = export_run(run_dir, out/'export', data=test_file, overwrite=True)
-    res = dict(run=str(run_dir), report=str(out/'report'), plots=sorted(str(p) for k,p in paths.items() if k not in ('metrics', 'report')),
+    res = dict(model=model, shipped=bool(shipped), run=str(run_dir), report=str(out/'report'),
+               plots=sorted(str(p) for k,p in paths.items() if k not in ('metrics', 'report')),
                metrics_file=str(paths['metrics']), export=str(out/'export'), parity=parity, metrics=metrics,
                table=metrics_table(json.loads(Path(paths['metrics']).read_text())), seconds=round(time.time() - t0, 1),
                scan_table=scan_table(metrics['mass_scan']) if scan else None)
@@ -81,7 +90,7 @@ def e2e_run(
     n_test:int=500, # independent top-gun jets for the evaluation
     n_qcd:int=200, # QCD jets for the mass-sculpting plot
     n_scan:int=300, # tt̄ jets at each top mass of the scan (σ_F, σ_eff; 0: none)
-    model:str='resnet15', # model to train when no shipped weights are used
+    model:str=None, # model to train (default resnet15); without --retrain, none or the shipped weights' own
     epochs:int=3, # training epochs
     pool:int=1, # sum-pool factor of the images
     seed:int=0, # seed of samples and training
@@ -96,7 +105,8 @@ def e2e_run(
     except (ValueError, FileExistsError) as e: sys.exit(f'e2e-run: error: {e}') # E2EDataError is a ValueError
     m = r['metrics']
     if r['scan_table']: print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
-    print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} (run: {r['run']})\n")
+    print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} ({'shipped ' if r['shipped'] else ''}{r['model']}, "
+          f"run: {r['run']})\n")
     print(r['table'])
     print(f"\nplots:   {r['report']}/ ({len(r['plots'])} PNG files, report.md)")
     print(f"metrics: {r['metrics_file']}")

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .core import E2EDataError
 
 # %% auto #0
-__all__ = ['SCALINGS', 'TARGET_SCALINGS', 'crop_slice', 'Preprocessor', 'Augment']
+__all__ = ['SCALINGS', 'TARGET_SCALINGS', 'crop_slice', 'Preprocessor', 'PiecewiseLinear', 'Augment']
 
 # %% ../nbs/09_preprocess.ipynb #dea2abd5
 SCALINGS = ('standard', 'log1p', 'maxabs', 'none')
@@ -164,6 +164,28 @@ def output_shape(self:Preprocessor, shape)->tuple:
     C, H, W = shape
     sl = lambda n: len(range(*crop_slice(n, self.crop).indices(n))) // self.pool
     return (C, sl(H), sl(W))
+
+# %% ../nbs/09_preprocess.ipynb #88dd5584
+class PiecewiseLinear(nn.Module):
+    "A monotone piecewise-linear map through (`x`, `y`), extrapolated linearly and clipped to `range`: pure torch, ONNX-exportable"
+    def __init__(self,
+                 x, # knots (estimator values), increasing
+                 y, # values at the knots (non-decreasing)
+                 range=None, # (lo, hi) the output is clipped to
+                ):
+        super().__init__()
+        x,y = np.asarray(x, np.float64),np.asarray(y, np.float64)
+        if len(x) < 2 or len(x) != len(y) or np.any(np.diff(x) <= 0):
+            raise E2EDataError(f'{len(x)} knots', key='response_correction', expected='at least 2 increasing knots x with as many values y')
+        s = np.diff(y)/np.diff(x) # slope of each segment
+        lo,hi = (-np.inf, np.inf) if range is None else range
+        for n,v in dict(x0=x[0], y0=y[0], s0=s[0], lo=lo, hi=hi).items(): self.register_buffer(n, torch.tensor(v, dtype=torch.float32))
+        self.register_buffer('kinks', torch.as_tensor(x[1:-1], dtype=torch.float32)) # where the slope changes
+        self.register_buffer('dslope', torch.as_tensor(np.diff(s), dtype=torch.float32)) # by how much
+
+    def forward(self, v):
+        out = self.y0 + self.s0*(v - self.x0) + (torch.relu(v.unsqueeze(-1) - self.kinks)*self.dslope).sum(-1)
+        return out.clamp(self.lo, self.hi)
 
 # %% ../nbs/09_preprocess.ipynb #fc766a6b
 @patch

@@ -171,7 +171,7 @@ def flatten_batch(
     try:
         lay = batch.layout
         return _flatten_layout(lay.content('prt') if 'prt' in lay.fields else lay)
-    except Exception: pass  # another layout: take the general path
+    except (AttributeError, LookupError): pass  # another layout (a node type or field the fast path lacks): the general path
     prt = batch.prt if 'prt' in batch.fields else batch
     n = ak.to_numpy(ak.num(prt)); f = ak.flatten(prt)
     col = lambda a, dt: ak.to_numpy(ak.fill_none(a, 0)).astype(dt)

@@ -147,7 +147,7 @@ class E2EModel(nn.Module):
         self.n_scalars = n = 0 if scalar_mean is None else len(scalar_mean)
         self.register_buffer('scalar_mean', torch.as_tensor(np.asarray(scalar_mean if n else [], np.float32)))
         self.register_buffer('scalar_std', torch.as_tensor(np.asarray(scalar_std if n else [], np.float32)))
-        from e2e_nb.response import PiecewiseLinear
+        from e2e_nb.preprocess import PiecewiseLinear
         self.response = PiecewiseLinear(response['x'], response['y'], response.get('range')) if response else None
 
     def _correct(self, y):

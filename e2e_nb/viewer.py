@@ -16,11 +16,10 @@ import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 from .core import E2EDataError
 from .schema import CHANNELS, CHANNEL_LABELS, CHANNEL_UNITS
-from .data import open_jets
 
 # %% auto #0
-__all__ = ['CHANNEL_INFO', 'SIGNED_CHANNELS', 'VIEWER_CSS', 'VIEWER_SCALARS', 'channel_label', 'jet_norm', 'plot_jet',
-           'plot_jet_grid', 'image_png', 'colorbar_html', 'jet_viewer', 'pick_jets', 'read_jets', 'jet_viewer_file']
+__all__ = ['CHANNEL_INFO', 'SIGNED_CHANNELS', 'VIEWER_CSS', 'channel_label', 'jet_norm', 'plot_jet', 'plot_jet_grid', 'image_png',
+           'colorbar_html', 'jet_viewer', 'pick_jets']
 
 # %% ../nbs/05_viewer.ipynb #0154f57b
 CHANNEL_INFO = {c: (CHANNEL_LABELS[c], CHANNEL_UNITS[c].split(' (')[0]) for c in CHANNELS} # label, unit
@@ -241,35 +240,3 @@ def pick_jets(
     elif how == 'largest': idx = ok[np.argsort(-np.abs(v[ok]), kind='stable')][:n]
     else: raise E2EDataError(f'unknown selection {how!r}', key='how', expected="'spread' or 'largest'")
     return [int(i) for i in idx]
-
-# %% ../nbs/05_viewer.ipynb #8d7635cd
-VIEWER_SCALARS = ('m_gen', 'pt_gen', 'm_jet', 'm_sd', 'm_jet_gen', 'm_sd_gen', 'pt', 'eta', 'phi', 'contained', 'process', 'event')
-
-# %% ../nbs/05_viewer.ipynb #b1c65479
-def read_jets(
-    path, # jet file (any format `open_jets` reads)
-    jets, # jet indices to read, in any order
-    keys=VIEWER_SCALARS, # per-jet scalars to read as well (those the file lacks are skipped)
-):
-    "Images `(len(jets), C, H, W)`, a dict of scalars and the channel names of `jets` in `path`"
-    jets = np.atleast_1d(np.asarray(jets, dtype=np.int64))
-    u, inv = np.unique(jets, return_inverse=True)
-    with open_jets(path) as jf:
-        x = jf.read_images(u)[inv]
-        sc = {k: v[inv] for k, v in jf.read_scalars([k for k in keys if k in jf.scalar_keys], u).items()}
-        return x, sc, list(jf.channels)
-
-# %% ../nbs/05_viewer.ipynb #3f63a6db
-def jet_viewer_file(
-    path, # jet file (any format `open_jets` reads)
-    jets=None, # jet indices to show (default: the first `n`)
-    n:int=6, # number of jets when `jets` is None
-    keys=VIEWER_SCALARS, # per-jet scalars to show next to the images
-    **kwargs, # further `jet_viewer` arguments (log, scale, cmap, title)
-)->W.Widget:
-    "`jet_viewer` on a few jets of a file; the table names them by their index in the file"
-    if jets is None:
-        with open_jets(path) as jf: jets = list(range(min(n, len(jf))))
-    jets = [int(j) for j in np.atleast_1d(jets)]
-    x, sc, chans = read_jets(path, jets, keys)
-    return jet_viewer(x, sc, channels=chans, jets=range(len(jets)), labels=jets, **kwargs)

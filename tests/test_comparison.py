@@ -7,7 +7,6 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import optuna
 from e2e_nb.core import E2EDataError
-from e2e_nb.data import write_synthetic_e2e
 from e2e_nb.models import create_model, count_parameters
 from e2e_nb import comparison as cm, evaluation as ev, training, loader
 
@@ -15,10 +14,8 @@ KW = dict(epochs=1, pool=5, batch_size=32, threads=1) # 25 x 25 images, one epoc
 BASE = ['gen_msd', 'reco_mjet', 'reco_msd']
 
 @pytest.fixture(scope='module')
-def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp('cmp')
-    return dict(train=write_synthetic_e2e(d/'train.h5', n_jets=150, seed=1, compression=None),
-                test=write_synthetic_e2e(d/'test.h5', n_jets=60, seed=2, compression=None), dir=d)
+def files(synthetic, tmp_path_factory):
+    return dict(train=synthetic(150, 1), test=synthetic(60, 2), dir=tmp_path_factory.mktemp('cmp'))
 
 @pytest.fixture(scope='module')
 def comparison(files):

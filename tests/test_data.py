@@ -5,6 +5,7 @@ import numpy as np, h5py, pytest
 import pyarrow as pa, pyarrow.parquet as pq
 from e2e_nb.core import E2EDataError
 from e2e_nb.data import (open_jets, validate_file, write_synthetic_e2e, write_ml4sci, channel_map, inspect_file,
+                         format_inspection, sample_file,
                          CHANNELS_QG, CHANNELS_EGAMMA, H5JetFile, ParquetJetFile)
 from e2e_nb.schema import CHANNELS, compress_images
 
@@ -300,6 +301,25 @@ def test_inspect_file(good):
     assert st['hcal']['nonzero_frac'] == pytest.approx(float((X[:, 4] != 0).mean()))
     assert st['track_pt']['sparsity'] == pytest.approx(1 - float((X[:, 0] != 0).mean()))
     json.dumps(d)
+
+def test_inspect_file_stats_stop_at_an_unreadable_chunk(tmp_path):
+    "Statistics of the jets read before a corrupt chunk, per jet read (not per jet asked for), and the chunk a problem"
+    p = write_synthetic_e2e(tmp_path/'big.h5', n_jets=130, seed=5)
+    with open_jets(p) as jf: X = jf.read_images(slice(0, 128))
+    with h5py.File(p) as f: info = f['X_jet'].id.get_chunk_info(129)
+    with open(p, 'r+b') as fh: fh.seek(info.byte_offset + 4); fh.write(b'\xff' * (info.size - 8))
+    d = inspect_file(p, max_jets=None)
+    assert d['stats_jets'] == 128 and any('cannot read images' in s for s in d['problems'])
+    assert d['channel_stats']['ecal']['sum_per_jet'] == pytest.approx(float(X[:, 3].sum()) / 128, rel=1e-6)
+    assert 'statistics of the first 128 jets' in format_inspection(d)
+
+def test_sample_file_is_simulated_unless_synthetic_is_asked_for(monkeypatch, tmp_path):
+    "No silent synthetic stand-in: a simulation that cannot run is an error; `synthetic=True` is the only way to get one"
+    import e2e_nb.generate as G
+    def no_pythia(**kw): raise ImportError('No module named pythia8mc')
+    monkeypatch.setattr(G, 'demo_file', no_pythia); monkeypatch.setenv('E2E_NB_HOME', str(tmp_path))
+    with pytest.raises(ImportError, match='pythia8mc'): sample_file(n_jets=8, seed=12345)
+    with open_jets(sample_file(n_jets=8, seed=12345, synthetic=True)) as jf: assert jf.h5.attrs['e2e_nb_version'] == 'synthetic'
 
 def _cli(*args):
     exe = Path(sys.executable).parent/'e2e-inspect'

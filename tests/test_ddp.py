@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np, pytest, torch
 from torch.utils.data import DataLoader
 from e2e_nb.core import seed_everything
-from e2e_nb.data import write_synthetic_e2e
 from e2e_nb.loader import JetDataset
 from e2e_nb.preprocess import Preprocessor
 import e2e_nb.training as T
@@ -29,14 +28,8 @@ class GlobalBatches:
     def __iter__(self):
         for bs in zip(*self.dls): yield tuple(torch.cat(t) for t in zip(*bs))
 
-@pytest.fixture
-def one_thread():
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-def test_torchrun_two_cpu_processes_match_single_process(tmp_path, one_thread):
-    f = write_synthetic_e2e(tmp_path/'top.h5', n_jets=100, seed=4, compression=None)
+def test_torchrun_two_cpu_processes_match_single_process(tmp_path, one_thread, synthetic):
+    f = synthetic(100, 4)
     out = tmp_path/'ddp'
     cmd = [str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(BIN/'e2e-train'), '--data', str(f), '--model', 'cnn',
            '--epochs', '1', '--out', str(out), '--crop', '32', '--pool', '2', '--batch-size', '4', '--threads', '1', '--quiet',
@@ -61,3 +54,22 @@ def test_torchrun_two_cpu_processes_match_single_process(tmp_path, one_thread):
         moved = max(moved, (v - init[k]).abs().max().item())
     assert moved > 1e-2   # training did change the weights, so the agreement is not trivial
     np.testing.assert_allclose(ck['history'][0]['train_loss'], h[0]['train_loss'], rtol=1e-5)
+
+ALLREDUCE = '''import json, sys
+import torch.distributed as dist
+import e2e_nb.training as T
+rank, ws, dev = T.init_distributed('cpu')   # WORLD_SIZE=2 from torchrun: joins a gloo group
+res = dict(rank=rank, ws=ws, sum=T._allreduce([rank + 1., 10.*(rank + 1)], dev), min=T._allreduce([rank + 3.], dev, 'min'))
+with open(f'{sys.argv[1]}/{rank}.json', 'w') as f: json.dump(res, f)
+dist.destroy_process_group()
+'''
+
+def test_allreduce_in_two_gloo_processes(tmp_path):
+    "`init_distributed` joins torchrun's group and `_allreduce` sums (or takes the minimum) over the ranks (~10 s)"
+    (tmp_path/'allreduce.py').write_text(ALLREDUCE)
+    r = subprocess.run([str(BIN/'torchrun'), '--standalone', '--nproc_per_node', '2', str(tmp_path/'allreduce.py'), str(tmp_path)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
+    res = sorted((json.loads((tmp_path/f'{k}.json').read_text()) for k in (0, 1)), key=lambda d: d['rank'])
+    assert [d['rank'] for d in res] == [0, 1] and all(d['ws'] == 2 for d in res)
+    assert all(d['sum'] == [3., 30.] and d['min'] == [3.] for d in res)

@@ -84,11 +84,8 @@ def test_calibration_removes_bias_monotone():
     with pytest.raises(E2EDataError, match='no jets'): ev.MonotoneCalibration().fit([np.nan], [1.])
 
 @pytest.fixture(scope='module')
-def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp('evaldata')
-    return dict(train=write_synthetic_e2e(d/'train.h5', n_jets=N, seed=1, compression=None),
-                test=write_synthetic_e2e(d/'test.h5', n_jets=N, seed=2, compression=None),
-                qcd=write_synthetic_e2e(d/'qcd.h5', n_jets=40, seed=3, process='qcd', compression=None), dir=d)
+def files(synthetic, tmp_path_factory):
+    return dict(train=synthetic(N, 1), test=synthetic(N, 2), qcd=synthetic(40, 3, 'qcd'), dir=tmp_path_factory.mktemp('evaldata'))
 
 def _config(files, **kw):
     return dict(model='standin', model_kwargs={}, in_channels=8, img_size=125, targets=['m_gen'], scalars=[],

@@ -176,6 +176,16 @@ def test_export_run_cli(tmp_path, run_dir):
     assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind
 
 
+def test_export_run_split_errors_are_not_swallowed(tmp_path, run_dir):
+    "A run whose test split cannot be recomputed fails loudly; it is not exported against a fresh sample instead"
+    import shutil
+    bad = tmp_path/'run'; shutil.copytree(run_dir, bad)
+    cfg = json.loads((bad/'config.json').read_text()); cfg['split']['stratify'] = 'no_such_scalar'
+    (bad/'config.json').write_text(json.dumps(cfg))
+    with pytest.raises(E2EDataError, match='no_such_scalar'): ex.export_run(bad, tmp_path/'out', n_jets=4, bias_events=0)
+    assert not (tmp_path/'out').exists()
+
+
 @pytest.mark.parametrize('key,good,bad,topic,warning', [
     ('image_seed', 'hcal', 'axis', 'centred', 'centred on the jet axis'),                 # sample_file: default seed
     ('track_image', 'recoe2e', 'ecal_face', 'track channels', "track channels made as 'ecal_face'")])

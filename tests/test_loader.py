@@ -6,11 +6,9 @@ from e2e_nb.data import write_synthetic_e2e, write_ml4sci, open_jets
 from e2e_nb.loader import split_indices, JetDataset, file_lengths
 
 @pytest.fixture(scope='module')
-def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp('loader')
-    return [write_synthetic_e2e(d/'tt.h5', n_jets=60, seed=1, process='ttbar', jets_per_event=2, compression=None),
-            write_synthetic_e2e(d/'qcd.h5', n_jets=30, seed=2, process='qcd', compression=None),
-            write_synthetic_e2e(d/'tg.h5', n_jets=50, seed=3, process='topgun', jets_per_event=5, compression='gzip')]
+def files(synthetic):
+    "Two events per tt̄ file entry, one jet per QCD event, five per top-gun event (gzip): what the split must respect"
+    return [synthetic(60, 1, 'ttbar', jets_per_event=2), synthetic(30, 2, 'qcd'), synthetic(50, 3, 'topgun', 5, 'gzip')]
 
 def _events(files):
     "(file, event) per global index"

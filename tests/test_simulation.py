@@ -190,3 +190,14 @@ def test_next_batch_restores_awkward_and_falls_back():
     assert all(np.array_equal(d[k], ref[k]) for k in ref)
     py8.rndm.init(5); fast = next_batch(py8, 2)           # the intercepted path gives the same columns
     assert all(np.array_equal(fast[k], ref[k]) for k in ref)
+
+
+def test_flatten_batch_takes_the_general_path_for_another_layout():
+    "A batch whose layout the fast path cannot read (vProd not an option type) goes through awkward's general path"
+    import awkward as ak
+    from e2e_nb.simulation import flatten_batch, MM_TO_CM
+    prt = lambda i: dict(id=i, status=1, mother1=0, mother2=0, daughter1=0, daughter2=0, p=dict(px=1., py=2., pz=3., e=4.),
+                         m=0.5, vProd=dict(px=10., py=20., pz=30.))
+    d = flatten_batch(ak.Array([{'prt': [prt(11), prt(22)]}, {'prt': [prt(33)]}]))
+    assert d['id'].tolist() == [11, 22, 33] and d['offsets'].tolist() == [0, 2, 3]
+    assert np.allclose(d['vz'], 30*MM_TO_CM) and np.allclose(d['e'], 4.)

@@ -3,24 +3,15 @@ import json, subprocess, sys, os, shutil
 from pathlib import Path
 import numpy as np, pytest, torch
 from e2e_nb.core import E2EDataError
-from e2e_nb.data import write_synthetic_e2e
 from e2e_nb.models import list_models, create_model
 import e2e_nb.training as T
 
 BIN = Path(sys.executable).parent
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    "Tiny models train fastest on one thread (and the CI cores are shared); restore the setting afterwards"
-    n = torch.get_num_threads(); torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures('one_thread')   # tests/conftest.py
 
 @pytest.fixture(scope='module')
-def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp('data')
-    return [write_synthetic_e2e(d/'top.h5', n_jets=100, seed=1, process='topgun', compression=None),
-            write_synthetic_e2e(d/'qcd.h5', n_jets=24, seed=2, process='qcd', compression=None)]
+def files(synthetic): return [synthetic(100, 1), synthetic(24, 2, 'qcd')]
 
 KW = dict(crop=32, pool=2, batch_size=8, threads=1, show_progress=False)
 

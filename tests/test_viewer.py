@@ -7,8 +7,8 @@ import matplotlib as mpl
 from ipywidgets.embed import embed_data
 from PIL import Image
 from e2e_nb.core import E2EDataError
-from e2e_nb.viewer import (image_png, jet_norm, jet_viewer, jet_viewer_file, read_jets, plot_jet, plot_jet_grid, colorbar_html,
-                           channel_label)
+from e2e_nb.viewer import image_png, jet_norm, jet_viewer, plot_jet, plot_jet_grid, colorbar_html, channel_label
+from e2e_nb.data import jet_viewer_file, read_jets   # the viewer on a file lives with the reader (notebook 07)
 
 from e2e_nb.schema import CHANNELS as CH
 
@@ -101,9 +101,8 @@ def test_static_widget_state_switches_images():
                 assert png == image_png(x[j, c], CH[c], log=bool(s))
     assert len(set(seen.values())) == len(seen)                  # every (jet, channel, scale) shows a different picture
 
-def test_viewer_file(tmp_path):
-    from e2e_nb.data import write_synthetic_e2e
-    p = write_synthetic_e2e(tmp_path/'jets.h5', n_jets=12, seed=1)
+def test_viewer_file(tmp_path, synthetic):
+    p = synthetic(12, 1, compression='gzip')
     x, sc, chans = read_jets(p, [7, 2, 7])
     assert x.shape == (3, 8, 125, 125) and chans == CH and (x[0] == x[2]).all() and not (x[0] == x[1]).all()
     assert sc['m_gen'][0] == sc['m_gen'][2] and 'event' in sc
