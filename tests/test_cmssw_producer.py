@@ -70,13 +70,26 @@ def build_exe(sdk, name:str, srcs:list)->Path:
 ORT_PRODUCER = [PKG/'plugins'/'MassRegressionProducer.cc', PKG/'src'/'E2EInferenceCore.cc', STANDINS/'src'/'ONNXRuntime.cc']
 
 
+SONIC_PRODUCER = [PKG/'plugins'/'MassRegressionSonicProducer.cc', PKG/'src'/'E2EInferenceCore.cc',
+                  STANDINS/'src'/'TritonClient.cc']
+
+
 def build_module(sdk)->Path:
     "run_module (the stand-in cmsRun) with the plugin, the inference core and the ONNXRuntime stand-in"
     return build_exe(sdk, 'run_module', [STANDINS/'run_module.cc', *ORT_PRODUCER])
 
 
+def build_sonic_module(sdk)->Path:
+    "run_module with the SONIC plugin, the inference core and the SonicTriton stand-in (in-process ONNX Runtime server)"
+    return build_exe(sdk, 'run_module_sonic', [STANDINS/'run_module.cc', *SONIC_PRODUCER])
+
+
 @pytest.fixture(scope='module')
 def exe(sdk): return build_module(sdk)
+
+
+@pytest.fixture(scope='module')
+def exe_sonic(sdk): return build_sonic_module(sdk)
 
 
 @pytest.fixture(scope='module')
@@ -135,12 +148,21 @@ def expected(run, ev):
     return y, ok
 
 
-def test_produce_matches_python(exe, export, events, tmp_path):
-    "ValueMap masses of the producer on RecoE2E-layout frames == the Python model, -1 for unselected or unseeded jets"
+PRODUCERS = {'onnx': ('exe', 'massRegression_cfi.py', 'massRegression'),
+             'sonic': ('exe_sonic', 'massRegressionSonic_cfi.py', 'massRegressionSonic')}
+
+
+@pytest.mark.parametrize('producer', PRODUCERS)
+def test_produce_matches_python(producer, request, export, events, tmp_path):
+    """ValueMap masses of the producer on RecoE2E-layout frames == the Python model, -1 for unselected or unseeded jets:
+    MassRegressionProducer (ONNX Runtime in the process) and MassRegressionSonicProducer (acquire() -> the Triton
+    client stand-in, which serves the package's model repository data/models/<name>/ -> produce())"""
     _, pkg, _ = export
     data, ev = events
-    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
-    rc_, out, err = run_module(exe, pkg, pset_text(mod), tmp_path, data)
+    fixture, cfi, label = PRODUCERS[producer]
+    exe = request.getfixturevalue(fixture)
+    mod = load_cfi(pkg/'python'/cfi, label)
+    rc_, out, err = run_module(exe, pkg, pset_text(mod, label), tmp_path, data)
     assert rc_ == 0, err
     assert 'processed 6 events' in out
     y_cpp = np.fromfile(tmp_path/'out'/'values.bin', '<f4')
@@ -150,7 +172,7 @@ def test_produce_matches_python(exe, export, events, tmp_path):
     np.testing.assert_array_equal(y_cpp[~ok], -1)
     d = np.abs(y_cpp[ok] - y_py[ok])
     rel = d/np.abs(y_py[ok])
-    print(f'C++ producer vs Python on {ok.sum()} jets: max |diff| {d.max():.3g} GeV, max rel. {rel.max():.3g}')
+    print(f'{producer} C++ producer vs Python on {ok.sum()} jets: max |diff| {d.max():.3g} GeV, max rel. {rel.max():.3g}')
     assert rel.max() <= 1e-5
     assert len(np.unique(y_py[ok])) > ok.sum()//2   # not a constant
     np.testing.assert_array_equal(np.fromfile(tmp_path/'out'/'frame2d.bin', '<f4'), y_cpp)
@@ -299,3 +321,59 @@ def test_catch2_inference_core(sdk, export):
     r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300,
                        env=dict(os.environ, E2E_MASSREGRESSION_DATA=str(pkg/'data')))
     assert r.returncode == 0 and 'All tests passed' in r.stdout, r.stdout[-2000:] + r.stderr[-4000:]
+
+
+# ---- SONIC: MassRegressionSonicProducer against the SonicTriton stand-in ----
+
+def sonic_repo(pkg, tmp_path, edit):
+    "A copy of the exported package whose model repository's config.pbtxt is changed by `edit` (text -> text)"
+    import shutil
+    root = tmp_path/'repo'
+    shutil.copytree(pkg.parents[1], root)
+    (cfg,) = (root/'RecoE2E'/'MassRegression'/'data'/'models').glob('*/config.pbtxt')
+    cfg.write_text(edit(cfg.read_text()))
+    return root/'RecoE2E'/'MassRegression'
+
+
+def test_sonic_batch_above_max_batch_size(exe_sonic, export, events, tmp_path):
+    "More selected jets in an event than the server's max_batch_size: the client refuses the batch, the producer says so"
+    _, pkg, _ = export
+    data, ev = events
+    import re
+    repo = sonic_repo(pkg, tmp_path, lambda t: re.sub(r'max_batch_size: \d+', 'max_batch_size: 1', t))
+    mod = load_cfi(repo/'python'/'massRegressionSonic_cfi.py', 'massRegressionSonic')
+    rc_, _, err = run_module(exe_sonic, repo, pset_text(mod, 'massRegressionSonic'), tmp_path, data)
+    assert rc_ == 1 and "exceed the server's max_batch_size" in err, err
+    assert 'Requested batch size 2 exceeds server-specified max batch size 1' in err
+
+
+@pytest.mark.parametrize('edit,override,message', [
+    (lambda t: t.replace('dims: [ 8, 125, 125 ]', 'dims: [ 7, 125, 125 ]'), {},
+     "failed to load: input 'x' of config.pbtxt .* does not match the ONNX graph's"),
+    (lambda t: t.replace('name: "y"', 'name: "mass"'), {}, "failed to load: unexpected output 'mass' in config.pbtxt"),
+    (None, dict(channelNames=('vstring', ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2'])),
+     "input 'x' has 125000 values per jet on the server; the configuration expects 109375"),
+    (None, dict(output=('string', 'm')), "the server's model has no output 'm'"),
+    (None, dict(heteroscedastic=('bool', True)), "output 'y' has 1 values per jet on the server; the configuration expects 2"),
+])
+def test_sonic_refuses(exe_sonic, export, tmp_path, edit, override, message):
+    "A model repository that does not match its ONNX graph, or a configuration the server's model cannot serve, fails at beginStream"
+    _, pkg, _ = export
+    repo = sonic_repo(pkg, tmp_path, edit) if edit else pkg
+    mod = load_cfi(repo/'python'/'massRegressionSonic_cfi.py', 'massRegressionSonic')
+    rc_, out, err = run_module(exe_sonic, repo, pset_text(mod, 'massRegressionSonic', **override), tmp_path)
+    import re
+    assert rc_ == 1 and 'constructed' not in out and re.search(message, err), err
+
+
+def test_sonic_client_pset_validated(exe_sonic, export, tmp_path):
+    "The Client PSet is validated against TritonClient::fillPSetDescription: modelName is required, untracked defaults filled"
+    _, pkg, _ = export
+    mod = load_cfi(pkg/'python'/'massRegressionSonic_cfi.py', 'massRegressionSonic')
+    text = pset_text(mod, 'massRegressionSonic')
+    assert '\tmodelName\t' in text and 'untracked uint32\ttimeout\t' in text
+    rc_, _, err = run_module(exe_sonic, pkg, text.replace('PSet\tClient\t6', 'PSet\tClient\t5').replace(
+        [l for l in text.splitlines() if '\tmodelName\t' in l][0] + '\n', ''), tmp_path)
+    assert rc_ == 1 and "Missing required parameter: the ParameterSet has no parameter 'modelName'" in err, err
+    rc_, out, err = run_module(exe_sonic, pkg, text, tmp_path)
+    assert rc_ == 0 and "constructed MassRegressionSonicProducer 'massRegressionSonic'" in out, err

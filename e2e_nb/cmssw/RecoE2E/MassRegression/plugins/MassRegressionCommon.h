@@ -40,7 +40,7 @@ namespace e2e {
       const std::vector<std::string> kRecoE2EPushOrder{"hcal",         "ecal",  "track_pt", "track_d0", "track_dz",
                                                        "track_pt_adj", "bpix1", "bpix2",    "bpix3"};
 
-      std::string join(const std::vector<std::string>& v) {
+      inline std::string join(const std::vector<std::string>& v) {
         std::string s;
         for (const auto& x : v)
           s += (s.empty() ? "" : ", ") + x;

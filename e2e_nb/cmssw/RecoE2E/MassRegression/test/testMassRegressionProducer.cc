@@ -182,8 +182,8 @@ TEST_CASE("MassRegressionProducer masses on reference events", "[MassRegression]
           frame[c][r].assign(p + (c * H + r) * W, p + (c * H + r + 1) * W);
       f->push_back(std::move(frame));
     }
-    const auto event = tester.test(
-        std::make_pair(t.jets, std::move(j)), std::make_pair(t.frames, std::move(f)), std::make_pair(t.seeds, std::move(s)));
+    const auto event = tester.test(std::make_pair(t.jets, std::move(j)), std::make_pair(t.frames, std::move(f)),
+                                   std::make_pair(t.seeds, std::move(s)));
     const auto m = values(*event.get<edm::ValueMap<float>>("m_target"));
     REQUIRE(m.size() == e - b);
     for (std::size_t k = b; k < e; ++k) {
