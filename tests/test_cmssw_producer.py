@@ -21,7 +21,7 @@ STANDINS = REPO/'tests'/'cmssw_standins'
 PKG = REPO/'e2e_nb'/'cmssw'/'RecoE2E'/'MassRegression'
 WEIGHTS = REPO/'e2e_nb'/'weights'/'part_mass'
 sys.path.insert(0, str(STANDINS))
-from pset import load_cfi, pset_text  # noqa: E402
+from pset import load_cfi, pset_text, run_config  # noqa: E402
 
 
 @pytest.fixture(scope='module')
@@ -377,3 +377,47 @@ def test_sonic_client_pset_validated(exe_sonic, export, tmp_path):
     assert rc_ == 1 and "Missing required parameter: the ParameterSet has no parameter 'modelName'" in err, err
     rc_, out, err = run_module(exe_sonic, pkg, text, tmp_path)
     assert rc_ == 0 and "constructed MassRegressionSonicProducer 'massRegressionSonic'" in out, err
+
+
+# ---- the package's python configuration: cfg and cff ----
+
+def test_cfg_loads_and_matches_fill_descriptions(exe, export, tmp_path, monkeypatch):
+    """test/massRegression_cfg.py (cmsRun's configuration) executes with the stand-in FWCore.ParameterSet.Config and the
+    stand-ins of the release's and RecoE2E's configuration it loads (tests/cmssw_standins/python): its massRegression
+    module has exactly the parameters (names, cms types) of the cfi fillDescriptions generates, passes the framework's
+    validation and constructs; it is given the jets and the jet selection of RecoE2E's JetFrames, and its frameChannels
+    are the DetFrames channels the cfg makes (RecoE2E's doTracksAtECALadjPt: 9, in push order)"""
+    _, pkg, _ = export
+    monkeypatch.setenv('CMSSW_SEARCH_PATH', str(pkg.parents[1]))
+    args = ['inputFiles=file:AODSIM.root', 'maxEvents=10', 'outputFile=e2e.root']
+    p = run_config(pkg/'test'/'massRegression_cfg.py', args)['process']
+    m, jf = p.massRegression, p.JetFrames
+    assert p.name_ == 'E2EMassRegression' and m.type_ == 'MassRegressionProducer'
+    r = subprocess.run([str(exe), '--write-cfi', str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    gen = load_cfi(tmp_path/'massRegressionProducer_cfi.py', 'massRegressionProducer')
+    assert {k: q.kind for k,q in m.params.items()} == {k: q.kind for k,q in gen.params.items()}
+    rc_, out, err = run_module(exe, pkg, pset_text(m), tmp_path)
+    assert rc_ == 0 and "constructed MassRegressionProducer 'massRegression'" in out, err
+    assert m.jets.value() == jf.ak8PFJetCollection.value() == 'ak8PFJetsCHS' and jf.jetCollection.value() == 'ak8'
+    assert m.minJetPt.value() == jf.minJetPt.value() == 400 and m.maxJetEta.value() == jf.maxJetEta.value() == 1.37
+    assert (m.frames.value(), m.seeds.value()) == ('JetFrames:JetFrames', 'JetFrames:JetSeeds')
+    assert p.DetFrames.doTracksAtECALadjPt.value() == jf.doTracksAtECALadjPt.value()
+    assert m.frameChannels.value() == [rc.RECOE2E_TO_E2E[c] for c in rc.push_order(p.DetFrames.doTracksAtECALadjPt.value())]
+    assert [p.label(x) for x in p.p.items] == ['DetFrames', 'JetFrames', 'massRegression']
+    assert 'keep *_massRegression_*_*' in p.out.outputCommands.value()
+    assert (p.source.fileNames.value(), p.maxEvents.input.value(), p.out.fileName.value()) == ('file:AODSIM.root', 10, 'e2e.root')
+
+
+def test_cff_modules_construct(exe, export, tmp_path, monkeypatch):
+    """python/massRegression_cff.py: its clones of the generated cfi construct, massRegression on RecoE2E's own frames
+    (9 channels), massRegressionPatched on the patched RecoE2E's (8, doTracksAtECALadjPt off)"""
+    _, pkg, _ = export
+    monkeypatch.setenv('CMSSW_SEARCH_PATH', str(pkg.parents[1]))
+    ns = run_config(pkg/'python'/'massRegression_cff.py')
+    for label, adj in (('massRegression', True), ('massRegressionPatched', False)):
+        m = ns[label]
+        assert m.frameChannels.value() == [rc.RECOE2E_TO_E2E[c] for c in rc.push_order(adj)]
+        rc_, out, err = run_module(exe, pkg, pset_text(m, label), tmp_path)
+        assert rc_ == 0 and f"constructed MassRegressionProducer '{label}'" in out, err
+    assert ns['massRegressionTask'].items == [ns['massRegression']]

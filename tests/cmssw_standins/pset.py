@@ -47,9 +47,12 @@ def _values(v): return tuple(v) if isinstance(v, (list, tuple)) else (v.v[0] if 
 
 
 class _EDProducer(_PSet):
+    "cms.EDProducer (and the other modules, services and sources): its plugin type and parameters; `a + b` sequences"
     def __init__(self, type_, **params):
         self.__dict__['type_'] = type_
         super().__init__(**params)
+
+    def __add__(self, o): return _Sequence(self, o)
 
     def clone(self, **params):
         "As cms's `clone`: a copy with `params` replaced; replacing a parameter the module does not have is an error"
@@ -59,8 +62,8 @@ class _EDProducer(_PSet):
 
 class _Sequence:
     "cms.Path / Sequence / Task / EndPath: the modules it holds, in order (`a + b`)"
-    def __init__(self, *items): self.items = list(items)
-    def __add__(self, o): return _Sequence(*self.items, o)
+    def __init__(self, *items): self.items = [x for i in items for x in (i.items if isinstance(i, _Sequence) else [i])]
+    def __add__(self, o): return _Sequence(self, o)
     def add(self, *items): self.items += items
 
 
@@ -100,9 +103,10 @@ def _config_module():
     for kind in kinds:
         setattr(m, kind, (lambda k: lambda v: _P(k, v))(kind))
         setattr(u, kind, (lambda k: lambda v: _P(k, v, untracked=True))(kind))
-    m.vstring, u.vstring = (lambda *v: _P('vstring', *v)), (lambda *v: _P('vstring', *v, untracked=True))
+    flat = lambda v: [x for i in v for x in (i if isinstance(i, (list, tuple)) else [i])]   # cms.vstring(['a', 'b'])
+    m.vstring, u.vstring = (lambda *v: _P('vstring', *flat(v))), (lambda *v: _P('vstring', *flat(v), untracked=True))
     m.InputTag = lambda label, instance='', process='': _P('InputTag', ':'.join([label, instance, process]).rstrip(':'))
-    m.VInputTag = lambda *tags: _P('VInputTag', *[t.v[0] for t in tags])
+    m.VInputTag = lambda *tags: _P('VInputTag', *[t.v[0] if isinstance(t, _P) else t for t in tags])
     def untracked_pset(**params):
         p = _PSet(**params); p.__dict__['untracked'] = True; return p
     u.PSet = untracked_pset
