@@ -4,7 +4,8 @@ configuration is the cfi that `export_run` writes for the shipped model (read wi
 events are RecoE2E-layout JetFrames (9 channels in RecoE2E's push order, JetSeeds as (row, column)) emulated by
 `e2e_nb.recoe2e` in fixed mode, and its per-jet ValueMap masses must equal the Python model's
 (`load_run(...).predict` on the same frames in the model's channel order, scalars ieta = row - 55,
-iphi = (column + 170) mod 360) within a relative 1e-5.
+iphi = (column + 170) mod 360, the producer's seedRowOffset and seedColumnOffset) within a relative 1e-5. The same
+for MassRegressionSonicProducer (SonicTriton stand-in), the package's Catch2 tests (TestProcessor) and its cfg and cff.
 
 Skips (with the reason) only where g++ or ONNX Runtime's C++ headers are missing (tests/conftest.py's `cpp_sdk`;
 `make test` fetches the headers first and makes that a failure)."""
@@ -179,13 +180,23 @@ def test_produce_matches_python(producer, request, export, events, tmp_path):
 
 
 def test_seed_offsets_matter(exe, export, events, tmp_path):
-    "The producer's scalars are ieta = row - 55, iphi = (col + 170) % 360: feeding the raw seeds would change the masses"
+    """The producer's scalars are ieta = row - seedRowOffset, iphi = (column + seedColumnOffset) mod 360, RecoE2E's 55
+    and 170 by default: feeding the raw seeds would change the masses (so the parity above would catch a wrong offset),
+    and with both offsets 0 the producer does feed the raw seeds"""
     run = load_run(WEIGHTS, device='cpu')
-    _, ev = events
+    _, pkg, _ = export
+    data, ev = events
     y_py, ok = expected(run, ev)
     x = rc.to_model_order(ev['X'][ok], ev['names'], run.config['channels'])
     raw = run.predict(x, ev['seeds'][ok].astype(np.float32))[:, 0]
-    assert np.abs(raw - y_py[ok]).mean() > 1.   # GeV: the check above would catch a wrong offset
+    assert np.abs(raw - y_py[ok]).mean() > 1.   # GeV
+    mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
+    assert (mod.seedRowOffset.value(), mod.seedColumnOffset.value()) == (rc.SEED_ROW_OFFSET, rc.SEED_COL_OFFSET) == (55, 170)
+    rc_, _, err = run_module(exe, pkg, pset_text(mod, seedRowOffset=('int32', 0), seedColumnOffset=('int32', 0)),
+                             tmp_path, data)
+    assert rc_ == 0, err
+    y_cpp = np.fromfile(tmp_path/'out'/'values.bin', '<f4')[ok]
+    assert (np.abs(y_cpp - raw)/np.abs(raw)).max() <= 1e-5
 
 
 @pytest.mark.parametrize('override,message', [

@@ -50,6 +50,7 @@ private:
   const er::ModelSpec spec_;
   const std::vector<Scalar> scalars_;
   const std::vector<std::string> targets_;
+  const SeedOffsets seedOffsets_;
   const double minJetPt_, maxJetEta_;
   const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
   const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
@@ -65,6 +66,7 @@ MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet
       spec_(makeSpec(ps)),
       scalars_(makeScalars(ps)),
       targets_(ps.getParameter<std::vector<std::string>>("targets")),
+      seedOffsets_(makeSeedOffsets(ps)),
       minJetPt_(ps.getParameter<double>("minJetPt")),
       maxJetEta_(ps.getParameter<double>("maxJetEta")),
       jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
@@ -121,7 +123,8 @@ void MassRegressionSonicProducer::toServer(Input& iInput, const std::string& nam
 void MassRegressionSonicProducer::acquire(edm::Event const& iEvent, edm::EventSetup const&, Input& iInput) {
   const auto jets = iEvent.getHandle(jetsToken_);
   const e2e::Frame4D& frames = iEvent.get(framesToken_);
-  JetInputs in = jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
+  JetInputs in =
+      jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, seedOffsets_, minJetPt_, maxJetEta_);
   try {
     batch_ = er::packFrames(frames, spec_, in.scalars, in.valid);
   } catch (const er::InferenceError& e) {
