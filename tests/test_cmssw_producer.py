@@ -173,7 +173,8 @@ def test_produce_matches_python(producer, request, export, events, tmp_path):
     np.testing.assert_array_equal(y_cpp[~ok], -1)
     d = np.abs(y_cpp[ok] - y_py[ok])
     rel = d/np.abs(y_py[ok])
-    print(f'{producer} C++ producer vs Python on {ok.sum()} jets: max |diff| {d.max():.3g} GeV, max rel. {rel.max():.3g}')
+    print(f'{producer} C++ producer vs Python on {ok.sum()} jets: max |diff| {d.max():.3g} GeV, '
+          f'max rel. {rel.max():.3g}')
     assert rel.max() <= 1e-5
     assert len(np.unique(y_py[ok])) > ok.sum()//2   # not a constant
     np.testing.assert_array_equal(np.fromfile(tmp_path/'out'/'frame2d.bin', '<f4'), y_cpp)
@@ -191,7 +192,8 @@ def test_seed_offsets_matter(exe, export, events, tmp_path):
     raw = run.predict(x, ev['seeds'][ok].astype(np.float32))[:, 0]
     assert np.abs(raw - y_py[ok]).mean() > 1.   # GeV
     mod = load_cfi(pkg/'python'/'massRegression_cfi.py')
-    assert (mod.seedRowOffset.value(), mod.seedColumnOffset.value()) == (rc.SEED_ROW_OFFSET, rc.SEED_COL_OFFSET) == (55, 170)
+    offsets = (mod.seedRowOffset.value(), mod.seedColumnOffset.value())
+    assert offsets == (rc.SEED_ROW_OFFSET, rc.SEED_COL_OFFSET) == (55, 170)
     rc_, _, err = run_module(exe, pkg, pset_text(mod, seedRowOffset=('int32', 0), seedColumnOffset=('int32', 0)),
                              tmp_path, data)
     assert rc_ == 0, err
@@ -365,10 +367,11 @@ def test_sonic_batch_above_max_batch_size(exe_sonic, export, events, tmp_path):
     (None, dict(channelNames=('vstring', ['track_pt', 'track_d0', 'track_dz', 'ecal', 'hcal', 'bpix1', 'bpix2'])),
      "input 'x' has 125000 values per jet on the server; the configuration expects 109375"),
     (None, dict(output=('string', 'm')), "the server's model has no output 'm'"),
-    (None, dict(heteroscedastic=('bool', True)), "output 'y' has 1 values per jet on the server; the configuration expects 2"),
+    (None, dict(heteroscedastic=('bool', True)),
+     "output 'y' has 1 values per jet on the server; the configuration expects 2"),
 ])
 def test_sonic_refuses(exe_sonic, export, tmp_path, edit, override, message):
-    "A model repository that does not match its ONNX graph, or a configuration the server's model cannot serve, fails at beginStream"
+    "A model repository unlike its ONNX graph, or a configuration the server's model cannot serve: fails at beginStream"
     _, pkg, _ = export
     repo = sonic_repo(pkg, tmp_path, edit) if edit else pkg
     mod = load_cfi(repo/'python'/'massRegressionSonic_cfi.py', 'massRegressionSonic')
@@ -378,7 +381,7 @@ def test_sonic_refuses(exe_sonic, export, tmp_path, edit, override, message):
 
 
 def test_sonic_client_pset_validated(exe_sonic, export, tmp_path):
-    "The Client PSet is validated against TritonClient::fillPSetDescription: modelName is required, untracked defaults filled"
+    "The Client PSet is validated against TritonClient::fillPSetDescription: modelName is required, defaults filled"
     _, pkg, _ = export
     mod = load_cfi(pkg/'python'/'massRegressionSonic_cfi.py', 'massRegressionSonic')
     text = pset_text(mod, 'massRegressionSonic')
@@ -414,10 +417,12 @@ def test_cfg_loads_and_matches_fill_descriptions(exe, export, tmp_path, monkeypa
     assert m.minJetPt.value() == jf.minJetPt.value() == 400 and m.maxJetEta.value() == jf.maxJetEta.value() == 1.37
     assert (m.frames.value(), m.seeds.value()) == ('JetFrames:JetFrames', 'JetFrames:JetSeeds')
     assert p.DetFrames.doTracksAtECALadjPt.value() == jf.doTracksAtECALadjPt.value()
-    assert m.frameChannels.value() == [rc.RECOE2E_TO_E2E[c] for c in rc.push_order(p.DetFrames.doTracksAtECALadjPt.value())]
+    adj = p.DetFrames.doTracksAtECALadjPt.value()
+    assert m.frameChannels.value() == [rc.RECOE2E_TO_E2E[c] for c in rc.push_order(adj)]
     assert [p.label(x) for x in p.p.items] == ['DetFrames', 'JetFrames', 'massRegression']
     assert 'keep *_massRegression_*_*' in p.out.outputCommands.value()
-    assert (p.source.fileNames.value(), p.maxEvents.input.value(), p.out.fileName.value()) == ('file:AODSIM.root', 10, 'e2e.root')
+    io = (p.source.fileNames.value(), p.maxEvents.input.value(), p.out.fileName.value())
+    assert io == ('file:AODSIM.root', 10, 'e2e.root')
 
 
 def test_cff_modules_construct(exe, export, tmp_path, monkeypatch):

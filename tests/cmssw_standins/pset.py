@@ -31,8 +31,8 @@ class _PSet:
         for k,p in params.items(): setattr(self, k, p)
 
     def __setattr__(self, k, p):
-        if k in self.params and not isinstance(p, (_P, _PSet)): p = _P(self.params[k].kind, *_values(p),
-                                                                          untracked=self.params[k].untracked)
+        if k in self.params and not isinstance(p, (_P, _PSet)):   # process.m.x = 400.: keeps x's cms type
+            p = _P(self.params[k].kind, *_values(p), untracked=self.params[k].untracked)
         if not isinstance(p, (_P, _PSet)): raise TypeError(f'parameter {k!r} is not a cms type: {p!r}')
         self.params[k] = p
 
@@ -165,7 +165,8 @@ class cmssw_python:
         self.cms = _config_module()
         self.finder = _Finder(self.cms)
         self.before = set(sys.modules)
-        self.saved = {k: sys.modules.pop(k) for k in list(sys.modules) if k.split('.')[0] in ('FWCore', 'RecoE2E', 'Configuration')}
+        self.saved = {k: sys.modules.pop(k) for k in list(sys.modules)
+                      if k.split('.')[0] in ('FWCore', 'RecoE2E', 'Configuration')}
         sys.meta_path.insert(0, self.finder)
         return self.cms
 

@@ -1,7 +1,7 @@
 // A minimal stand-in for cmsRun: runs one stream module, found by the type in its configuration,
 // on events read from binary files, the way the framework would:
-//   1. read the module's ParameterSet (a text dump of its cfi, see pset.py, standin/Framework.h), validate it against the module's
-//      fillDescriptions (unknown or mistyped parameters are errors, missing ones get their defaults);
+//   1. read the module's ParameterSet (a text dump of its cfi: pset.py, standin/Framework.h), validate it against the
+//      module's fillDescriptions (unknown or mistyped parameters are errors, missing ones get their defaults);
 //   2. initializeGlobalCache(pset) once, construct the module (its constructor checks the configuration);
 //   3. for each event: put the AK8 jets (std::vector<reco::PFJet>, also seen as edm::View<reco::Jet>), RecoE2E's
 //      JetFrames (e2e::Frame4D) and JetSeeds (e2e::Frame2D), call acquire() (an ExternalWork module: SONIC) and

@@ -246,7 +246,8 @@ namespace Catch {
             report(false, "TEST_CASE", tc.name.c_str(), std::string("unexpected exception: ") + e.what(), tc.file,
                    tc.line, false);
           } catch (...) {
-            report(false, "TEST_CASE", tc.name.c_str(), "unexpected exception of unknown type", tc.file, tc.line, false);
+            report(false, "TEST_CASE", tc.name.c_str(), "unexpected exception of unknown type", tc.file, tc.line,
+                   false);
           }
         } while (t.anyPending);
         tracker() = nullptr;
@@ -306,19 +307,19 @@ namespace Catch {
 #define E2E_CATCH_CAT(a, b) E2E_CATCH_CAT2(a, b)
 #define E2E_CATCH_UNIQUE(base) E2E_CATCH_CAT(base, __LINE__)
 
-#define E2E_CATCH_TEST_CASE2(fn, name, ...)                                                                  \
-  static void fn();                                                                                          \
+#define E2E_CATCH_TEST_CASE2(fn, name, ...)                                                                     \
+  static void fn();                                                                                             \
   static const Catch::detail::Registrar E2E_CATCH_CAT(fn, _reg)(&fn, name, "" __VA_ARGS__, __FILE__, __LINE__); \
   static void fn()
 #define TEST_CASE(...) E2E_CATCH_TEST_CASE2(E2E_CATCH_UNIQUE(e2e_catch_test_), __VA_ARGS__)
 #define SECTION(name) if (const Catch::detail::Section E2E_CATCH_UNIQUE(e2e_catch_section_){name})
 
 // (the decomposition `Decomposer() <= a == b` is what GCC's -Wparentheses warns of: silenced as Catch2 does)
-#define E2E_CATCH_CHECK(macro, fatal, negate, ...)                                                             \
-  do {                                                                                                         \
-    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wparentheses\"")                         \
-        const Catch::detail::Result e2e_r = Catch::detail::toResult(Catch::detail::Decomposer() <= __VA_ARGS__); \
-    _Pragma("GCC diagnostic pop")                                                                              \
+#define E2E_CATCH_CHECK(macro, fatal, negate, ...)                                                                  \
+  do {                                                                                                              \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wparentheses\"")                              \
+        const Catch::detail::Result e2e_r = Catch::detail::toResult(Catch::detail::Decomposer() <= __VA_ARGS__);    \
+    _Pragma("GCC diagnostic pop")                                                                                   \
         Catch::detail::report(e2e_r.ok != negate, macro, #__VA_ARGS__, e2e_r.expansion, __FILE__, __LINE__, fatal); \
   } while (false)
 #define REQUIRE(...) E2E_CATCH_CHECK("REQUIRE", true, false, __VA_ARGS__)
@@ -326,19 +327,19 @@ namespace Catch {
 #define REQUIRE_FALSE(...) E2E_CATCH_CHECK("REQUIRE_FALSE", true, true, __VA_ARGS__)
 #define CHECK_FALSE(...) E2E_CATCH_CHECK("CHECK_FALSE", false, true, __VA_ARGS__)
 
-#define E2E_CATCH_THROWS(macro, fatal, expr, Type, matcher)                                         \
-  do {                                                                                              \
-    std::string e2e_what = "no exception was thrown";                                               \
-    bool e2e_ok = false;                                                                            \
-    try {                                                                                           \
-      static_cast<void>(expr);                                                                      \
-    } catch (const Type& e2e_e) {                                                                   \
-      e2e_what = Catch::detail::whatOf(e2e_e);                                                      \
-      e2e_ok = (matcher)(e2e_what);                                                                 \
-    } catch (...) {                                                                                 \
-      e2e_what = "an exception of another type: " + Catch::detail::whatOfCurrent();                 \
-    }                                                                                               \
-    Catch::detail::report(e2e_ok, macro, #expr ", " #Type, e2e_what, __FILE__, __LINE__, fatal);    \
+#define E2E_CATCH_THROWS(macro, fatal, expr, Type, matcher)                                      \
+  do {                                                                                           \
+    std::string e2e_what = "no exception was thrown";                                            \
+    bool e2e_ok = false;                                                                         \
+    try {                                                                                        \
+      static_cast<void>(expr);                                                                   \
+    } catch (const Type& e2e_e) {                                                                \
+      e2e_what = Catch::detail::whatOf(e2e_e);                                                   \
+      e2e_ok = (matcher)(e2e_what);                                                              \
+    } catch (...) {                                                                              \
+      e2e_what = "an exception of another type: " + Catch::detail::whatOfCurrent();              \
+    }                                                                                            \
+    Catch::detail::report(e2e_ok, macro, #expr ", " #Type, e2e_what, __FILE__, __LINE__, fatal); \
   } while (false)
 namespace Catch {
   namespace detail {
@@ -365,22 +366,22 @@ namespace Catch {
 #define REQUIRE_THROWS_AS(expr, Type) E2E_CATCH_THROWS("REQUIRE_THROWS_AS", true, expr, Type, Catch::detail::any)
 #define CHECK_THROWS_AS(expr, Type) E2E_CATCH_THROWS("CHECK_THROWS_AS", false, expr, Type, Catch::detail::any)
 #define REQUIRE_THROWS(expr) E2E_CATCH_THROWS("REQUIRE_THROWS", true, expr, std::exception, Catch::detail::any)
-#define REQUIRE_THROWS_WITH(expr, m)                                                   \
-  E2E_CATCH_THROWS("REQUIRE_THROWS_WITH", true, expr, std::exception,                  \
+#define REQUIRE_THROWS_WITH(expr, m)                                  \
+  E2E_CATCH_THROWS("REQUIRE_THROWS_WITH", true, expr, std::exception, \
                    [&](const std::string& e2e_s) { return Catch::detail::matchWith(m, e2e_s); })
-#define REQUIRE_NOTHROW(expr)                                                                                  \
-  do {                                                                                                         \
-    std::string e2e_what;                                                                                      \
-    bool e2e_ok = true;                                                                                        \
-    try {                                                                                                      \
-      static_cast<void>(expr);                                                                                 \
-    } catch (const std::exception& e2e_e) {                                                                    \
-      e2e_ok = false, e2e_what = std::string("threw: ") + e2e_e.what();                                        \
-    }                                                                                                          \
-    Catch::detail::report(e2e_ok, "REQUIRE_NOTHROW", #expr, e2e_what, __FILE__, __LINE__, true);               \
+#define REQUIRE_NOTHROW(expr)                                                                    \
+  do {                                                                                           \
+    std::string e2e_what;                                                                        \
+    bool e2e_ok = true;                                                                          \
+    try {                                                                                        \
+      static_cast<void>(expr);                                                                   \
+    } catch (const std::exception& e2e_e) {                                                      \
+      e2e_ok = false, e2e_what = std::string("threw: ") + e2e_e.what();                          \
+    }                                                                                            \
+    Catch::detail::report(e2e_ok, "REQUIRE_NOTHROW", #expr, e2e_what, __FILE__, __LINE__, true); \
   } while (false)
-#define INFO(msg)                                                          \
-  const Catch::detail::ScopedInfo E2E_CATCH_UNIQUE(e2e_catch_info_)(       \
+#define INFO(msg)                                                    \
+  const Catch::detail::ScopedInfo E2E_CATCH_UNIQUE(e2e_catch_info_)( \
       static_cast<const std::ostringstream&>(std::ostringstream() << msg).str())
 #define WARN(msg) \
   (std::cerr << "warning: " << static_cast<const std::ostringstream&>(std::ostringstream() << msg).str() << std::endl)

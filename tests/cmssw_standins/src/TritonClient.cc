@@ -118,8 +118,8 @@ TritonClient::TritonClient(const edm::ParameterSet& params, const std::string& d
   const std::string dir = configPath.substr(0, configPath.rfind('/'));
   if (c.name != modelName || dir.substr(dir.rfind('/') + 1) != modelName)
     throw cms::Exception("TritonServerFailure")
-        << "Model " << modelName << " is not served: the repository entry " << dir << " configures the name '"
-        << c.name << "' (Triton serves a model under its directory's name, which its config.pbtxt must repeat)";
+        << "Model " << modelName << " is not served: the repository entry " << dir << " configures the name '" << c.name
+        << "' (Triton serves a model under its directory's name, which its config.pbtxt must repeat)";
   if (c.platform != "onnxruntime_onnx")
     throw cms::Exception("TritonServerFailure") << "stand-in server: platform '" << c.platform << "' not served";
   const std::string version = standin::highestVersion(dir, params.getParameter<std::string>("modelVersion"));
@@ -136,7 +136,8 @@ TritonClient::TritonClient(const edm::ParameterSet& params, const std::string& d
   auto check = [&](const standin::TensorConfig& t, bool input) {
     const std::size_t n = input ? s.GetInputCount() : s.GetOutputCount();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string name = input ? s.GetInputNameAllocated(i, alloc).get() : s.GetOutputNameAllocated(i, alloc).get();
+      const std::string name =
+          input ? s.GetInputNameAllocated(i, alloc).get() : s.GetOutputNameAllocated(i, alloc).get();
       if (name != t.name)
         continue;
       const ::Ort::TypeInfo type = input ? s.GetInputTypeInfo(i) : s.GetOutputTypeInfo(i);  // owns what info views
@@ -151,20 +152,19 @@ TritonClient::TritonClient(const edm::ParameterSet& params, const std::string& d
       if (!same)
         throw cms::Exception("TritonServerFailure")
             << "model " << modelName << " failed to load: " << (input ? "input" : "output") << " '" << t.name
-            << "' of config.pbtxt (" << t.dataType << ", " << t.dims.size()
-            << " dims) does not match the ONNX graph's";
+            << "' of config.pbtxt (" << t.dataType << ", " << t.dims.size() << " dims) does not match the ONNX graph's";
       return;
     }
-    throw cms::Exception("TritonServerFailure") << "model " << modelName << " failed to load: unexpected "
-                                                << (input ? "input" : "output") << " '" << t.name << "' in config.pbtxt";
+    throw cms::Exception("TritonServerFailure")
+        << "model " << modelName << " failed to load: unexpected " << (input ? "input" : "output") << " '" << t.name
+        << "' in config.pbtxt";
   };
   for (const auto& t : c.inputs) {
     check(t, true);
     auto dims = t.dims;
     if (!noBatch_)
       dims.insert(dims.begin(), -1);
-    input_.emplace(std::piecewise_construct,
-                   std::forward_as_tuple(t.name),
+    input_.emplace(std::piecewise_construct, std::forward_as_tuple(t.name),
                    std::forward_as_tuple(t.name, dims, t.dataType.substr(5), noBatch_));
     server_->inputNames.push_back(t.name);
   }
@@ -177,8 +177,7 @@ TritonClient::TritonClient(const edm::ParameterSet& params, const std::string& d
     auto dims = t.dims;
     if (!noBatch_)
       dims.insert(dims.begin(), -1);
-    output_.emplace(std::piecewise_construct,
-                    std::forward_as_tuple(t.name),
+    output_.emplace(std::piecewise_construct, std::forward_as_tuple(t.name),
                     std::forward_as_tuple(t.name, dims, t.dataType.substr(5), noBatch_));
     server_->outputNames.push_back(t.name);
   }
@@ -225,21 +224,21 @@ void TritonClient::evaluate() {
         throw cms::Exception("TritonDataError") << name << ": no data given to toServer() for this event";
       buffers.push_back(in.data());
       const auto& shape = in.fullShape();
-      tensors.push_back(
-          ::Ort::Value::CreateTensor<float>(memory, buffers.back().data(), buffers.back().size(), shape.data(), shape.size()));
+      tensors.push_back(::Ort::Value::CreateTensor<float>(memory, buffers.back().data(), buffers.back().size(),
+                                                          shape.data(), shape.size()));
       inNames.push_back(name.c_str());
     }
     for (const auto& name : server_->outputNames)
       outNames.push_back(name.c_str());
-    auto results = server_->session->Run(
-        ::Ort::RunOptions{nullptr}, inNames.data(), tensors.data(), tensors.size(), outNames.data(), outNames.size());
+    auto results = server_->session->Run(::Ort::RunOptions{nullptr}, inNames.data(), tensors.data(), tensors.size(),
+                                         outNames.data(), outNames.size());
     for (std::size_t i = 0; i < results.size(); ++i) {
       auto& out = output_.at(server_->outputNames[i]);
       const float* p = results[i].GetTensorData<float>();
       const std::size_t n = results[i].GetTensorTypeAndShapeInfo().GetElementCount();
       if (static_cast<int64_t>(n) != out.sizeShape() * batchSize_)
-        throw cms::Exception("TritonDataError") << out.name_ << ": the server returned " << n << " values for a batch of "
-                                                << batchSize_;
+        throw cms::Exception("TritonDataError")
+            << out.name_ << ": the server returned " << n << " values for a batch of " << batchSize_;
       out.setData(std::vector<float>(p, p + n));
     }
   } catch (...) {

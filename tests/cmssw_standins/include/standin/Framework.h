@@ -121,7 +121,8 @@ namespace edm {
       if constexpr (IsVector<C>::value) {
         using E = typename C::value_type;
         event.addViewOf<E, C>(tag);
-        ViewBases<E>::each([&](auto* base) { event.addViewOf<std::remove_cv_t<std::remove_pointer_t<decltype(base)>>, C>(tag); });
+        ViewBases<E>::each(
+            [&](auto* base) { event.addViewOf<std::remove_cv_t<std::remove_pointer_t<decltype(base)>>, C>(tag); });
       }
       return id;
     }

@@ -15,8 +15,8 @@ namespace edm {
       if (e && !state_->exception)
         state_->exception = e;
     }
-    bool done() const { return state_->done; }                                 // stand-in only
-    std::exception_ptr exception() const { return state_->exception; }         // stand-in only
+    bool done() const { return state_->done; }                          // stand-in only
+    std::exception_ptr exception() const { return state_->exception; }  // stand-in only
 
   private:
     struct State {

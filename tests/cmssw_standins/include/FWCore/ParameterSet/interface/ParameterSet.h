@@ -1,7 +1,7 @@
 // Stand-in for CMSSW's edm::ParameterSet: named, typed parameters, tracked or untracked, nested ParameterSets
 // (getParameter<T>, getUntrackedParameter<T>, getParameterSet, addParameter<T>, addUntrackedParameter<T>, existsAs<T>).
-// Asking for a missing parameter, for the wrong type or with the wrong trackiness throws cms::Exception("Configuration"),
-// as in CMSSW.
+// Asking for a missing parameter, for the wrong type or with the wrong trackiness throws
+// cms::Exception("Configuration"), as in CMSSW.
 #ifndef FWCore_ParameterSet_ParameterSet_h
 #define FWCore_ParameterSet_ParameterSet_h
 #include <any>
@@ -51,7 +51,7 @@ namespace edm {
       return n;
     }
     const std::any& raw(const std::string& name) const { return params_.at(name); }  // stand-in only
-    void setRaw(const std::string& name, std::any v, bool tracked = true) {            // stand-in only
+    void setRaw(const std::string& name, std::any v, bool tracked = true) {          // stand-in only
       params_[name] = std::move(v);
       if (tracked)
         untracked_.erase(name);
@@ -65,13 +65,12 @@ namespace edm {
     T get(const std::string& name, bool untracked) const {
       auto it = params_.find(name);
       if (it == params_.end())
-        throw cms::Exception("Configuration")
-            << "MissingParameter: " << (untracked ? "untracked " : "") << "Parameter '" << name
-            << "' not found in the ParameterSet";
+        throw cms::Exception("Configuration") << "MissingParameter: " << (untracked ? "untracked " : "")
+                                              << "Parameter '" << name << "' not found in the ParameterSet";
       if (isTracked(name) == untracked)
-        throw cms::Exception("Configuration") << "Parameter '" << name << "' is "
-                                              << (untracked ? "tracked" : "untracked") << ", asked for as "
-                                              << (untracked ? "untracked" : "tracked");
+        throw cms::Exception("Configuration")
+            << "Parameter '" << name << "' is " << (untracked ? "tracked" : "untracked") << ", asked for as "
+            << (untracked ? "untracked" : "tracked");
       if (const T* v = std::any_cast<T>(&it->second))
         return *v;
       throw cms::Exception("Configuration") << "Parameter '" << name << "' is not of the requested type";

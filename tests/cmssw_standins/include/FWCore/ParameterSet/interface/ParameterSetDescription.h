@@ -3,10 +3,11 @@
 // framework does with a module's description before constructing it: reject parameters it does not describe, of
 // another type or trackiness, and missing required ones, insert the defaults of the missing optional ones, and
 // validate nested PSets against their descriptions. (CMSSW's ifValue/allowedValues is not stood in for.)
-// writeCfi() writes the defaults as CMSSW's ParameterSetDescription::writeCfi does for a generated <label>_cfi.py (FWCore/ParameterSet/src/ParameterDescription.cc,
-// ParameterDescriptionBase.cc: "\n<indent>name = cms.type(value)" comma-separated; doubles at the shortest of 17 or 15
-// significant digits that reads back exactly; an InputTag as 'label', 'instance', 'process'; a vector of one element
-// inline, of several one element per line). Only the parameter types this project's plugins describe.
+// writeCfi() writes the defaults as CMSSW's ParameterSetDescription::writeCfi does for a generated <label>_cfi.py
+// (FWCore/ParameterSet/src/ParameterDescription.cc, ParameterDescriptionBase.cc: "\n<indent>name = cms.type(value)"
+// comma-separated; doubles at the shortest of 17 or 15 significant digits that reads back exactly; an InputTag as
+// 'label', 'instance', 'process'; a vector of one element inline, of several one element per line). Only the parameter
+// types this project's plugins describe.
 #ifndef FWCore_ParameterSet_ParameterSetDescription_h
 #define FWCore_ParameterSet_ParameterSetDescription_h
 #include <any>
@@ -74,13 +75,13 @@ namespace edm {
         const bool pset = d->type() == std::type_index(typeid(ParameterSetDescription));
         const std::type_index want = pset ? std::type_index(typeid(ParameterSet)) : d->type();
         if (std::type_index(ps.raw(n).type()) != want)
-          throw cms::Exception("Configuration") << "Parameter '" << n << "' has the wrong type; expected the type of its "
-                                                << "description (" << d->comment() << ")";
+          throw cms::Exception("Configuration")
+              << "Parameter '" << n << "' has the wrong type; expected the type of its "
+              << "description (" << d->comment() << ")";
         if (ps.isTracked(n) != d->isTracked())
-          throw cms::Exception("Configuration") << "Parameter '" << n << "' is "
-                                                << (d->isTracked() ? "untracked" : "tracked")
-                                                << " in the configuration but " << (d->isTracked() ? "tracked" : "untracked")
-                                                << " in its description";
+          throw cms::Exception("Configuration")
+              << "Parameter '" << n << "' is " << (d->isTracked() ? "untracked" : "tracked")
+              << " in the configuration but " << (d->isTracked() ? "tracked" : "untracked") << " in its description";
       }
       for (const auto& p : params_) {
         const bool pset = p->type() == std::type_index(typeid(ParameterSetDescription));
@@ -104,13 +105,15 @@ namespace edm {
     // line indented by `indentation`; then a newline and indentation - 2 spaces, as in CMSSW.
     void writeCfi(std::ostream& os, bool startWithComma, int indentation) const {
       for (const auto& p : params_) {
-        if (startWithComma) os << ",";
+        if (startWithComma)
+          os << ",";
         startWithComma = true;
         os << "\n" << std::string(indentation, ' ') << p->name() << " = cms.";
         writeValue(os, p->defaultValue(), indentation, p->name());
         os << ")";
       }
-      if (!params_.empty()) os << "\n" << std::string(indentation - 2, ' ');
+      if (!params_.empty())
+        os << "\n" << std::string(indentation - 2, ' ');
     }
 
   private:
@@ -131,38 +134,50 @@ namespace edm {
         std::ostringstream s15;
         s15 << std::setprecision(15) << v;
         const std::string shorter = s15.str();
-        if (shorter.size() < r.size() - 2 && std::strtod(shorter.c_str(), nullptr) == v) r = shorter;
+        if (shorter.size() < r.size() - 2 && std::strtod(shorter.c_str(), nullptr) == v)
+          r = shorter;
       }
       return r;
     }
     static void writeValue(std::ostream& os, const std::any& v, int indentation, const std::string& name) {
       const auto& t = v.type();
-      if (t == typeid(std::string)) os << "string('" << std::any_cast<std::string>(v) << "'";
-      else if (t == typeid(double)) os << "double(" << formatDouble(std::any_cast<double>(v));
-      else if (t == typeid(int)) os << "int32(" << std::any_cast<int>(v);
-      else if (t == typeid(unsigned int)) os << "uint32(" << std::any_cast<unsigned int>(v);
-      else if (t == typeid(bool)) os << "bool(" << (std::any_cast<bool>(v) ? "True" : "False");
-      else if (t == typeid(FileInPath)) os << "FileInPath('" << std::any_cast<FileInPath>(v).relativePath() << "'";
+      if (t == typeid(std::string))
+        os << "string('" << std::any_cast<std::string>(v) << "'";
+      else if (t == typeid(double))
+        os << "double(" << formatDouble(std::any_cast<double>(v));
+      else if (t == typeid(int))
+        os << "int32(" << std::any_cast<int>(v);
+      else if (t == typeid(unsigned int))
+        os << "uint32(" << std::any_cast<unsigned int>(v);
+      else if (t == typeid(bool))
+        os << "bool(" << (std::any_cast<bool>(v) ? "True" : "False");
+      else if (t == typeid(FileInPath))
+        os << "FileInPath('" << std::any_cast<FileInPath>(v).relativePath() << "'";
       else if (t == typeid(InputTag)) {
         const auto& tag = std::any_cast<InputTag>(v);
         os << "InputTag('" << tag.label() << "'";
-        if (!tag.instance().empty() || !tag.process().empty()) os << ", '" << tag.instance() << "'";
-        if (!tag.process().empty()) os << ", '" << tag.process() << "'";
+        if (!tag.instance().empty() || !tag.process().empty())
+          os << ", '" << tag.instance() << "'";
+        if (!tag.process().empty())
+          os << ", '" << tag.process() << "'";
       } else if (t == typeid(std::vector<std::string>)) {
         const auto& vs = std::any_cast<std::vector<std::string>>(v);
         os << "vstring(";
-        if (vs.size() == 1) os << "'" << vs[0] << "'";
+        if (vs.size() == 1)
+          os << "'" << vs[0] << "'";
         else if (!vs.empty()) {
           for (std::size_t i = 0; i < vs.size(); ++i)
             os << (i ? "," : "") << "\n" << std::string(indentation + 2, ' ') << "'" << vs[i] << "'";
           os << "\n" << std::string(indentation, ' ');
         }
       } else
-        throw cms::Exception("LogicError") << "writeCfi: the stand-in cannot write the type of parameter '" << name << "'";
+        throw cms::Exception("LogicError")
+            << "writeCfi: the stand-in cannot write the type of parameter '" << name << "'";
     }
     const ParameterDescriptionBase* find(const std::string& n) const {
       for (const auto& p : params_)
-        if (p->name() == n) return p.get();
+        if (p->name() == n)
+          return p.get();
       return nullptr;
     }
     std::vector<std::shared_ptr<ParameterDescriptionBase>> params_;

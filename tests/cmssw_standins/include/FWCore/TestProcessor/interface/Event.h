@@ -30,8 +30,8 @@ namespace edm {
           return TestHandle<T>(p);
         return TestHandle<T>("Principal::getByLabel: Found zero products matching all criteria\nLooking for type: " +
                              std::string(typeid(T).name()) + "\nLooking for module label: " + label_ +
-                             "\nLooking for productInstanceName: " + iInstanceLabel + "\nLooking for process: " +
-                             processName_);
+                             "\nLooking for productInstanceName: " + iInstanceLabel +
+                             "\nLooking for process: " + processName_);
       }
       bool modulePassed() const { return modulePassed_; }
 

@@ -66,11 +66,10 @@ namespace edm {
       std::vector<std::string> const& extraProcesses() const { return extraProcesses_; }
 
       template <typename T>
-      edm::EDPutTokenT<T> produces(std::string iModuleLabel,
-                                   std::string iProductInstanceLabel = std::string(),
+      edm::EDPutTokenT<T> produces(std::string iModuleLabel, std::string iProductInstanceLabel = std::string(),
                                    ProcessToken iToken = ProcessToken()) {
-        produceEntries_.emplace_back(
-            std::type_index(typeid(T)), std::move(iModuleLabel), std::move(iProductInstanceLabel), processName(iToken));
+        produceEntries_.emplace_back(std::type_index(typeid(T)), std::move(iModuleLabel),
+                                     std::move(iProductInstanceLabel), processName(iToken));
         return edm::EDPutTokenT<T>::makeIndexed(produceEntries_.size() - 1);
       }
 
@@ -140,7 +139,8 @@ namespace edm {
           throw cms::Exception("LogicError") << "TestProcessor::test: null product for '" << e.moduleLabel_ << "'";
         auto product = std::make_shared<std::unique_ptr<T>>(std::move(iPut.second));
         const edm::InputTag tag(e.moduleLabel_, e.instanceLabel_, e.processName_);
-        pending_.push_back([tag, product](edm::Event& ev) { edm::standin::putWithViews(ev, tag, std::move(*product)); });
+        pending_.push_back(
+            [tag, product](edm::Event& ev) { edm::standin::putWithViews(ev, tag, std::move(*product)); });
       }
 
       edm::test::Event testImpl() {
@@ -159,8 +159,8 @@ namespace edm {
           throw cms::Exception("FileOpenError") << "TestProcessor: cannot make a temporary directory";
         const std::string cfg = std::string(dir) + "/config.py", out = std::string(dir) + "/pset.txt";
         std::ofstream(cfg) << python;
-        const std::string cmd = std::string("'") + E2E_STANDIN_PYTHON + "' '" + E2E_STANDIN_PSET_PY + "' '" + cfg +
-                                "' '" + out + "'";
+        const std::string cmd =
+            std::string("'") + E2E_STANDIN_PYTHON + "' '" + E2E_STANDIN_PSET_PY + "' '" + cfg + "' '" + out + "'";
         const int rc = std::system(cmd.c_str());
         std::ifstream in(out);
         std::stringstream text;
@@ -170,7 +170,8 @@ namespace edm {
         rmdir(dir);
         if (rc != 0 || text.str().empty())
           throw cms::Exception("Configuration")
-              << "TestProcessor: the python configuration failed (its error is on stderr):\n" << python;
+              << "TestProcessor: the python configuration failed (its error is on stderr):\n"
+              << python;
         return edm::standin::readPSet(text);
       }
 

@@ -63,7 +63,8 @@ protected:
         evaluate();
         return;
       }
-      eptr = std::make_exception_ptr(cms::Exception("SonicCallFailed") << "call failed after max " << tries_ << " tries");
+      eptr =
+          std::make_exception_ptr(cms::Exception("SonicCallFailed") << "call failed after max " << tries_ << " tries");
     }
     if (holder_) {
       holder_->doneWaiting(eptr);

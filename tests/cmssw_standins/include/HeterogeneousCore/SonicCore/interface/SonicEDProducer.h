@@ -1,6 +1,6 @@
 // Stand-in for CMSSW's HeterogeneousCore/SonicCore/interface/SonicEDProducer.h (same code, less the debug timing): a
-// stream producer with ExternalWork whose produce(Event, EventSetup, Output const&) reads client_->output(), after which
-// the client is reset.
+// stream producer with ExternalWork whose produce(Event, EventSetup, Output const&) reads client_->output(), after
+// which the client is reset.
 #ifndef HeterogeneousCore_SonicCore_SonicEDProducer
 #define HeterogeneousCore_SonicCore_SonicEDProducer
 #include "FWCore/Framework/interface/stream/EDProducer.h"

@@ -84,9 +84,8 @@ public:
     checkType<DT>();
     const auto& in = *ptr;
     if (in.size() != batchSize_)
-      throw cms::Exception("TritonDataError")
-          << name_ << " toServer(): input vector has size " << in.size() << " but specified batch size is "
-          << batchSize_;
+      throw cms::Exception("TritonDataError") << name_ << " toServer(): input vector has size " << in.size()
+                                              << " but specified batch size is " << batchSize_;
     data_.clear();
     for (const auto& v : in) {
       if (static_cast<int64_t>(v.size()) != sizeShape())
@@ -136,14 +135,12 @@ private:
   }
   template <typename DT>
   void checkType() const {
-    const bool ok = (dname_ == "FP32" && typeid(DT) == typeid(float)) ||
-                    (dname_ == "FP64" && typeid(DT) == typeid(double)) ||
-                    (dname_ == "INT64" && typeid(DT) == typeid(int64_t)) ||
-                    (dname_ == "INT32" && typeid(DT) == typeid(int32_t));
+    const bool ok =
+        (dname_ == "FP32" && typeid(DT) == typeid(float)) || (dname_ == "FP64" && typeid(DT) == typeid(double)) ||
+        (dname_ == "INT64" && typeid(DT) == typeid(int64_t)) || (dname_ == "INT32" && typeid(DT) == typeid(int32_t));
     if (!ok || dname_ != "FP32")
-      throw cms::Exception("TritonDataError")
-          << name_ << ": inconsistent data type " << typeid(DT).name() << " for " << dname_
-          << (ok ? " (the stand-in server handles FP32 only)" : "");
+      throw cms::Exception("TritonDataError") << name_ << ": inconsistent data type " << typeid(DT).name() << " for "
+                                              << dname_ << (ok ? " (the stand-in server handles FP32 only)" : "");
   }
   // stand-in client side
   void setBatchSize(unsigned b) {

@@ -14,6 +14,6 @@ namespace edm {
         return new T(iPSet);
       }
     }  // namespace impl
-  }  // namespace stream
+  }    // namespace stream
 }  // namespace edm
 #endif

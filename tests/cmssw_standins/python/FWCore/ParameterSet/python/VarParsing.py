@@ -1,4 +1,5 @@
-"Stand-in for FWCore.ParameterSet.VarParsing: VarParsing('analysis') (inputFiles, outputFile, maxEvents, ...), register, parseArguments"
+"""Stand-in for FWCore.ParameterSet.VarParsing: VarParsing('analysis') (inputFiles, outputFile, maxEvents, ...),
+register, parseArguments (cmsRun's name=value arguments)"""
 import sys
 
 
@@ -10,7 +11,7 @@ class VarParsing:
         self._values, self._types, self._lists = {}, {}, set()
         if 'analysis' in setups:
             self.register('inputFiles', '', self.multiplicity.list, self.varType.string, 'input files')
-            self.register('secondaryInputFiles', '', self.multiplicity.list, self.varType.string, 'secondary input files')
+            self.register('secondaryInputFiles', '', self.multiplicity.list, self.varType.string, 'secondary inputs')
             self.register('outputFile', 'output.root', self.multiplicity.singleton, self.varType.string, 'output file')
             self.register('maxEvents', -1, self.multiplicity.singleton, self.varType.int, 'number of events')
 
@@ -22,7 +23,8 @@ class VarParsing:
 
     def _cast(self, name, v):
         t = self._types[name]
-        return int(v) if t == 'int' else float(v) if t == 'float' else (v in ('1', 'True', 'true')) if t == 'bool' else v
+        if t == 'bool': return v in ('1', 'True', 'true')
+        return int(v) if t == 'int' else float(v) if t == 'float' else v
 
     def parseArguments(self):
         for a in sys.argv[1:]:
