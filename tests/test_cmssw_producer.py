@@ -437,3 +437,43 @@ def test_cff_modules_construct(exe, export, tmp_path, monkeypatch):
         rc_, out, err = run_module(exe, pkg, pset_text(m, label), tmp_path)
         assert rc_ == 0 and f"constructed MassRegressionProducer '{label}'" in out, err
     assert ns['massRegressionTask'].items == [ns['massRegression']]
+
+
+CATCH_SELFTEST = r'''
+#define CATCH_CONFIG_MAIN
+#include "catch.hpp"
+#include <iostream>
+#include <stdexcept>
+TEST_CASE("sections", "[self]") {
+  std::cout << "start";
+  SECTION("A") {
+    std::cout << " A";
+    SECTION("A1") { std::cout << " A1"; }
+    SECTION("A2") { std::cout << " A2"; }
+  }
+  SECTION("B") { std::cout << " B"; }
+  std::cout << std::endl;
+}
+TEST_CASE("failures", "[fail]") {
+  const int one = 1;
+  CHECK(one == 2);
+  REQUIRE_THROWS_AS(throw std::runtime_error("x"), std::logic_error);
+  std::cout << "not reached" << std::endl;
+}
+'''
+
+
+def test_catch_standin_semantics(tmp_path):
+    """The Catch2 stand-in runs a test case once per leaf section as Catch2 does (A/A1, A/A2, B), reports a failed
+    CHECK with its expansion and goes on, stops at a failed REQUIRE, and fails the executable"""
+    (tmp_path/'t.cc').write_text(CATCH_SELFTEST)
+    cxx = os.environ.get('CXX', 'g++')
+    r = subprocess.run([cxx, '-std=c++17', '-Wall', '-Wextra', '-Werror', f'-I{STANDINS/"include"}', str(tmp_path/'t.cc'),
+                        '-o', str(tmp_path/'t')], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = subprocess.run([str(tmp_path/'t'), '[self]'], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.splitlines()[:3] == ['start A A1', 'start A A2', 'start B'], r.stdout
+    assert 'All tests passed (0 assertions in 1 test cases)' in r.stdout
+    r = subprocess.run([str(tmp_path/'t')], capture_output=True, text=True)
+    assert r.returncode == 1 and 'not reached' not in r.stdout and '1 failed' in r.stdout
+    assert 'CHECK( one == 2 )\nwith expansion:\n  1 == 2' in r.stderr and 'REQUIRE_THROWS_AS' in r.stderr, r.stderr
