@@ -1,10 +1,11 @@
-// A minimal stand-in for cmsRun / FWCore/TestProcessor: runs one stream module, found by the type in its configuration,
+// A minimal stand-in for cmsRun: runs one stream module, found by the type in its configuration,
 // on events read from binary files, the way the framework would:
-//   1. read the module's ParameterSet (a text dump of its cfi, see pset.py), validate it against the module's
-//      fillDescriptions (unknown or mistyped parameters are errors, missing ones get their defaults);
+//   1. read the module's ParameterSet (a text dump of its cfi: pset.py, standin/Framework.h), validate it against the
+//      module's fillDescriptions (unknown or mistyped parameters are errors, missing ones get their defaults);
 //   2. initializeGlobalCache(pset) once, construct the module (its constructor checks the configuration);
 //   3. for each event: put the AK8 jets (std::vector<reco::PFJet>, also seen as edm::View<reco::Jet>), RecoE2E's
-//      JetFrames (e2e::Frame4D) and JetSeeds (e2e::Frame2D), call produce(), read the ValueMaps back by jet;
+//      JetFrames (e2e::Frame4D) and JetSeeds (e2e::Frame2D), call acquire() (an ExternalWork module: SONIC) and
+//      produce(), read the ValueMaps back by jet;
 //   4. globalEndJob.
 // Usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]]
 //        run_module --write-cfi DIR: as scram's edmWriteConfigs, DIR/<label>_cfi.py from each registered module's
@@ -28,49 +29,9 @@
 #include "FWCore/ParameterSet/interface/FileInPath.h"
 #include "FWCore/ParameterSet/interface/ParameterSet.h"
 #include "RecoE2E/DataFormats/interface/FrameCollections.h"
+#include "standin/Framework.h"
 
 namespace {
-  std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::string cur;
-    std::istringstream in(s);
-    while (std::getline(in, cur, sep)) out.push_back(cur);
-    if (!s.empty() && s.back() == sep) out.push_back("");
-    return out;
-  }
-
-  // One parameter per line: TYPE<TAB>NAME<TAB>VALUE[<TAB>VALUE...]; TYPE one of string, vstring, InputTag ("a:b:c"),
-  // FileInPath, uint32, int32, double, bool (True/False).
-  edm::ParameterSet readPSet(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw cms::Exception("Configuration") << "cannot read the configuration " << path;
-    edm::ParameterSet ps;
-    for (std::string line; std::getline(in, line);) {
-      if (line.empty()) continue;
-      auto f = split(line, '\t');
-      if (f.size() < 2) throw cms::Exception("Configuration") << "bad configuration line: " << line;
-      const std::string type = f[0], name = f[1];
-      std::vector<std::string> v(f.begin() + 2, f.end());
-      auto one = [&]() -> std::string {
-        if (v.size() != 1) throw cms::Exception("Configuration") << name << ": expected one value";
-        return v[0];
-      };
-      if (type == "string") ps.addParameter<std::string>(name, v.empty() ? "" : one());
-      else if (type == "vstring") ps.addParameter<std::vector<std::string>>(name, v);
-      else if (type == "InputTag") {
-        auto p = split(one(), ':');
-        p.resize(3);
-        ps.addParameter<edm::InputTag>(name, edm::InputTag(p[0], p[1], p[2]));
-      } else if (type == "FileInPath") ps.addParameter<edm::FileInPath>(name, edm::FileInPath(one()));
-      else if (type == "uint32") ps.addParameter<unsigned int>(name, std::stoul(one()));
-      else if (type == "int32") ps.addParameter<int>(name, std::stoi(one()));
-      else if (type == "double") ps.addParameter<double>(name, std::stod(one()));
-      else if (type == "bool") ps.addParameter<bool>(name, one() == "True" || one() == "true" || one() == "1");
-      else throw cms::Exception("Configuration") << "unknown parameter type " << type << " of " << name;
-    }
-    return ps;
-  }
-
   std::vector<float> readFloats(const std::string& path, std::size_t n) {
     std::vector<float> v(n);
     std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -102,16 +63,12 @@ namespace {
       std::cerr << "usage: run_module PSET [DATA_DIR OUT_DIR [--drop-last-frame]] | --write-cfi DIR\n";
       return 2;
     }
-    edm::ParameterSet ps = readPSet(argv[1]);
+    std::ifstream psIn(argv[1]);
+    if (!psIn) throw cms::Exception("Configuration") << "cannot read the configuration " << argv[1];
+    edm::ParameterSet ps = edm::standin::readPSet(psIn);
     const std::string type = ps.getParameter<std::string>("@module_type");
     const std::string label = ps.getParameter<std::string>("@module_label");
-    auto it = edm::standin::registry().find(type);
-    if (it == edm::standin::registry().end())
-      throw cms::Exception("PluginNotFound") << "Unable to find plugin '" << type << "'";
-    edm::ConfigurationDescriptions descs("EDProducer", type);
-    it->second.fillDescriptions(descs);
-    for (const auto& kv : descs.descriptions()) kv.second.validate(ps);
-    edm::standin::Module mod = it->second.make(ps, 1);
+    edm::standin::Module mod = edm::standin::makeModule(ps);
     std::cout << "constructed " << type << " '" << label << "'" << std::endl;
     if (argc == 2) {
       mod.endJob();
@@ -148,10 +105,10 @@ namespace {
       if (dropLast && !fr->empty()) fr->pop_back();
       const auto tags = [&](const char* what) { return ps.getParameter<edm::InputTag>(what); };
       edm::Event event(label);
-      const edm::ProductID jetsId = event.addProduct<reco::PFJetCollection, reco::Jet>(tags("jets"), std::move(pf));
+      const edm::ProductID jetsId = edm::standin::putWithViews(event, tags("jets"), std::move(pf));
       event.addProduct(tags("frames"), std::move(fr));
       event.addProduct(tags("seeds"), std::move(sd));
-      mod.streams.at(0)->produce(event, edm::EventSetup());
+      edm::standin::runEvent(*mod.streams.at(0), event, edm::EventSetup());
       for (std::size_t t = 0; t < T; ++t) {
         const auto* vm = event.product<edm::ValueMap<float>>(label, targets[t]);
         const auto* sm = het ? event.product<edm::ValueMap<float>>(label, targets[t] + "Uncertainty") : nullptr;

@@ -27,10 +27,18 @@ namespace e2e {
   namespace regression {
     namespace cmssw {
       // RecoE2E's JetSeeds are (row, column) of its 280 x 360 stitched ECAL frame: rows start with the 55 rows of EE-,
-      // column 0 is at phi = -10 deg. e2e_nb's `ieta` is the EB crystal index and its `iphi` starts at phi = -pi.
+      // column 0 is at phi = -10 deg. e2e_nb's `ieta` is the EB crystal index and its `iphi` starts at phi = -pi. The
+      // offsets are parameters (seedRowOffset, seedColumnOffset) with these defaults.
       constexpr int kSeedRowOffset = 55;   // ieta = row - 55
       constexpr int kSeedColOffset = 170;  // iphi = (column + 170) mod 360
       constexpr int kNPhi = 360;
+
+      struct SeedOffsets {
+        int row, column;
+      };
+      inline SeedOffsets makeSeedOffsets(const edm::ParameterSet& ps) {
+        return {ps.getParameter<int>("seedRowOffset"), ps.getParameter<int>("seedColumnOffset")};
+      }
 
       enum class Scalar { ieta, iphi, pt, eta, phi, mass };
       const std::vector<std::pair<std::string, Scalar>> kScalars{{"ieta", Scalar::ieta}, {"iphi", Scalar::iphi},
@@ -40,7 +48,7 @@ namespace e2e {
       const std::vector<std::string> kRecoE2EPushOrder{"hcal",         "ecal",  "track_pt", "track_d0", "track_dz",
                                                        "track_pt_adj", "bpix1", "bpix2",    "bpix3"};
 
-      std::string join(const std::vector<std::string>& v) {
+      inline std::string join(const std::vector<std::string>& v) {
         std::string s;
         for (const auto& x : v)
           s += (s.empty() ? "" : ", ") + x;
@@ -97,12 +105,12 @@ namespace e2e {
         return out;
       }
 
-      inline float scalarValue(Scalar k, const reco::Jet& jet, const std::vector<float>& seed) {
+      inline float scalarValue(Scalar k, const reco::Jet& jet, const std::vector<float>& seed, const SeedOffsets& off) {
         switch (k) {
           case Scalar::ieta:
-            return static_cast<float>(static_cast<int>(seed[0]) - kSeedRowOffset);
+            return static_cast<float>(static_cast<int>(seed[0]) - off.row);
           case Scalar::iphi:
-            return static_cast<float>(((static_cast<int>(seed[1]) + kSeedColOffset) % kNPhi + kNPhi) % kNPhi);
+            return static_cast<float>(((static_cast<int>(seed[1]) + off.column) % kNPhi + kNPhi) % kNPhi);
           case Scalar::pt:
             return jet.pt();
           case Scalar::eta:
@@ -124,7 +132,7 @@ namespace e2e {
 
       inline JetInputs jetInputs(const edm::View<reco::Jet>& jets, const e2e::Frame4D& frames,
                                  const e2e::Frame2D& seeds, const ModelSpec& spec, const std::vector<Scalar>& kinds,
-                                 double minJetPt, double maxJetEta) {
+                                 const SeedOffsets& offsets, double minJetPt, double maxJetEta) {
         const std::size_t n = jets.size();
         if (frames.size() != n || seeds.size() != n)
           throw cms::Exception("MassRegression")
@@ -138,7 +146,7 @@ namespace e2e {
           in.valid[j] = seeded && jet.pt() >= minJetPt && std::abs(jet.eta()) <= maxJetEta;
           if (spec.nScalars > 0 && in.valid[j])
             for (Scalar k : kinds)
-              in.scalars[j].push_back(scalarValue(k, jet, seeds[j]));
+              in.scalars[j].push_back(scalarValue(k, jet, seeds[j], offsets));
         }
         return in;
       }
@@ -201,6 +209,12 @@ namespace e2e {
         desc.add<std::vector<std::string>>("scalarNames", {})
             ->setComment(
                 "the model's scalar inputs in order: ieta, iphi (from JetSeeds), pt, eta, phi, m_jet (from the jet)");
+        desc.add<int>("seedRowOffset", kSeedRowOffset)
+            ->setComment(
+                "ieta = JetSeeds row - seedRowOffset (RecoE2E: the 55 EE- rows above EB in its 280-row frame)");
+        desc.add<int>("seedColumnOffset", kSeedColOffset)
+            ->setComment(
+                "iphi = (JetSeeds column + seedColumnOffset) mod 360 (RecoE2E's column 0 is at phi = -10 deg)");
         desc.add<std::vector<std::string>>("targets", {"m_gen"})
             ->setComment("regressed quantities per jet; each is put as a ValueMap<float> of that instance name");
         desc.add<unsigned int>("height", 125)->setComment("eta pixels of a frame");

@@ -6,8 +6,9 @@
 //
 // Channels and scalars are matched by name: `frameChannels` names the JetFrames' channels in the order RecoE2E's
 // DetFrameProducer pushes them, `channelNames` the model's inputs in the model's order; `scalarNames` are built from
-// the JetSeeds (ieta, iphi in e2e_nb's convention) or the jet (pt, eta, phi, m_jet). Everything is checked in the
-// constructor, against the ONNX model too; a configuration the producer cannot serve is a cms::Exception there.
+// the JetSeeds (ieta = row - seedRowOffset, iphi = (column + seedColumnOffset) mod 360: e2e_nb's convention with
+// RecoE2E's defaults 55, 170) or the jet (pt, eta, phi, m_jet). Everything is checked in the constructor, against the
+// ONNX model too; a configuration the producer cannot serve is a cms::Exception there.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -53,6 +54,7 @@ private:
   const er::ModelSpec spec_;
   const std::vector<Scalar> scalars_;
   const std::vector<std::string> targets_;
+  const SeedOffsets seedOffsets_;
   const double minJetPt_, maxJetEta_;
   const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
   const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
@@ -102,6 +104,7 @@ MassRegressionProducer::MassRegressionProducer(const edm::ParameterSet& ps, cons
     : spec_(makeSpec(ps)),
       scalars_(makeScalars(ps)),
       targets_(ps.getParameter<std::vector<std::string>>("targets")),
+      seedOffsets_(makeSeedOffsets(ps)),
       minJetPt_(ps.getParameter<double>("minJetPt")),
       maxJetEta_(ps.getParameter<double>("maxJetEta")),
       jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
@@ -124,7 +127,8 @@ MassRegressionProducer::MassRegressionProducer(const edm::ParameterSet& ps, cons
 void MassRegressionProducer::produce(edm::Event& iEvent, const edm::EventSetup&) {
   const auto jets = iEvent.getHandle(jetsToken_);
   const e2e::Frame4D& frames = iEvent.get(framesToken_);
-  const JetInputs in = jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
+  const JetInputs in =
+      jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, seedOffsets_, minJetPt_, maxJetEta_);
   const std::vector<bool>& valid = in.valid;
 
   er::Predictions pred;

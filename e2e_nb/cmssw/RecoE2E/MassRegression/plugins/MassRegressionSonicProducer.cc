@@ -4,8 +4,10 @@
 // instead of ONNX Runtime in the process. The model repository is data/models/<modelName>/ (config.pbtxt,
 // 1/model.onnx), written by e2e-export; the Client PSet names it (modelName, modelConfigPath). acquire() packs the
 // selected jets of the event into one batch (the server's dims exclude the batch axis: frames C x H x W, scalars S) and
-// produce() reads one output row per jet. Not compiled where it was written (no CMSSW there): the SonicTriton calls
-// follow HeterogeneousCore/SonicTriton's README.
+// produce() reads one output row per jet. The client exists from beginStream on (SonicAcquirer makes it there): the
+// server's model is checked against the configuration then. Outside CMSSW, e2e_nb's tests/test_cmssw_producer.py
+// compiles this producer against stand-ins of the framework and of SonicTriton whose client evaluates the model
+// repository's ONNX model in the process, and checks its masses against the Python model.
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "FWCore/Utilities/interface/EDPutToken.h"
 #include "FWCore/Utilities/interface/Exception.h"
 #include "FWCore/Utilities/interface/InputTag.h"
+#include "FWCore/Utilities/interface/StreamID.h"
 #include "HeterogeneousCore/SonicTriton/interface/TritonData.h"
 #include "HeterogeneousCore/SonicTriton/interface/TritonEDProducer.h"
 #include "RecoE2E/DataFormats/interface/FrameCollections.h"
@@ -35,6 +38,7 @@ using namespace e2e::regression::cmssw;
 class MassRegressionSonicProducer : public TritonEDProducer<> {
 public:
   explicit MassRegressionSonicProducer(const edm::ParameterSet&);
+  void beginStream(edm::StreamID) override;
   void acquire(edm::Event const&, edm::EventSetup const&, Input&) override;
   void produce(edm::Event&, edm::EventSetup const&, Output const&) override;
   static void fillDescriptions(edm::ConfigurationDescriptions&);
@@ -46,6 +50,7 @@ private:
   const er::ModelSpec spec_;
   const std::vector<Scalar> scalars_;
   const std::vector<std::string> targets_;
+  const SeedOffsets seedOffsets_;
   const double minJetPt_, maxJetEta_;
   const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
   const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
@@ -61,12 +66,12 @@ MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet
       spec_(makeSpec(ps)),
       scalars_(makeScalars(ps)),
       targets_(ps.getParameter<std::vector<std::string>>("targets")),
+      seedOffsets_(makeSeedOffsets(ps)),
       minJetPt_(ps.getParameter<double>("minJetPt")),
       maxJetEta_(ps.getParameter<double>("maxJetEta")),
       jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
       framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
       seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {
-  checkServerModel();
   outputs_.heteroscedastic = spec_.heteroscedastic;
   for (const auto& t : targets_) {
     outputs_.values.push_back(produces<edm::ValueMap<float>>(t));
@@ -79,8 +84,13 @@ MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet
   edm::LogInfo("MassRegressionSonicProducer") << spec_.describe();
 }
 
-// The client knows the server's model (from its config.pbtxt) once constructed: check names and sizes against the
-// configuration here rather than at the first event.
+// SonicAcquirer::beginStream makes the client, which knows the server's model from then on: check its names and sizes
+// against the configuration here rather than at the first event.
+void MassRegressionSonicProducer::beginStream(edm::StreamID iStream) {
+  TritonEDProducer<>::beginStream(iStream);
+  checkServerModel();
+}
+
 void MassRegressionSonicProducer::checkServerModel() const {
   auto check = [](const auto& map, const std::string& name, int64_t size, const char* what) {
     const auto it = map.find(name);
@@ -113,14 +123,19 @@ void MassRegressionSonicProducer::toServer(Input& iInput, const std::string& nam
 void MassRegressionSonicProducer::acquire(edm::Event const& iEvent, edm::EventSetup const&, Input& iInput) {
   const auto jets = iEvent.getHandle(jetsToken_);
   const e2e::Frame4D& frames = iEvent.get(framesToken_);
-  JetInputs in = jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, minJetPt_, maxJetEta_);
+  JetInputs in =
+      jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, seedOffsets_, minJetPt_, maxJetEta_);
   try {
     batch_ = er::packFrames(frames, spec_, in.scalars, in.valid);
   } catch (const er::InferenceError& e) {
     throw cms::Exception("MassRegression") << e.what();
   }
   valid_ = std::move(in.valid);
-  client_->setBatchSize(batch_.rows());  // 0: no jet to evaluate, the client skips the call
+  // 0: no jet to evaluate, the client skips the call
+  if (!client_->setBatchSize(batch_.rows()))
+    throw cms::Exception("MassRegression")
+        << "MassRegressionSonicProducer: " << batch_.rows()
+        << " selected jets in one event exceed the server's max_batch_size (config.pbtxt of the model)";
   if (batch_.rows() == 0)
     return;
   toServer(iInput, spec_.imageInput, batch_.images, spec_.frameSize());

@@ -44,6 +44,28 @@ namespace edm {
       return n;
     }
     std::size_t idSize() const { return values_.size(); }
+    // As CMSSW's: one step per collection (ProductID); it[i] is the value of element i of that collection.
+    class const_iterator {
+    public:
+      typedef typename std::map<ProductID, std::vector<T>>::const_iterator Base;
+      explicit const_iterator(Base i) : i_(i) {}
+      ProductID id() const { return i_->first; }
+      std::size_t size() const { return i_->second.size(); }
+      const T& operator[](std::size_t i) const { return i_->second[i]; }
+      typename std::vector<T>::const_iterator begin() const { return i_->second.begin(); }
+      typename std::vector<T>::const_iterator end() const { return i_->second.end(); }
+      const_iterator& operator++() {
+        ++i_;
+        return *this;
+      }
+      bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+      bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+      Base i_;
+    };
+    const_iterator begin() const { return const_iterator(values_.begin()); }
+    const_iterator end() const { return const_iterator(values_.end()); }
     bool contains(ProductID id) const { return values_.count(id) > 0; }
     const T& get(ProductID id, std::size_t idx) const {
       auto it = values_.find(id);

@@ -7,6 +7,16 @@
 #include "DataFormats/Common/interface/ProductID.h"
 
 namespace edm {
+  namespace standin {
+    // The base classes of E that a collection of E can be viewed as (CMSSW knows them from the dictionaries): the
+    // stand-in DataFormats specialize it, e.g. reco::PFJet -> reco::Jet.
+    template <typename E>
+    struct ViewBases {
+      template <typename F>
+      static void each(F&&) {}
+    };
+  }  // namespace standin
+
   template <typename T>
   class View {
   public:

@@ -1,19 +1,23 @@
-// Stand-in for CMSSW's reco::Jet (DataFormats/JetReco): the kinematics the mass regression reads.
+// Stand-in for CMSSW's reco::Jet (DataFormats/JetReco): the kinematics the mass regression reads, set as in CMSSW with
+// setP4(reco::Particle::PolarLorentzVector) (or, stand-in only, the constructor).
 #ifndef DataFormats_JetReco_Jet_h
 #define DataFormats_JetReco_Jet_h
+#include "DataFormats/Candidate/interface/Particle.h"
 namespace reco {
   class Jet {
   public:
     Jet() = default;
-    Jet(double pt, double eta, double phi, double mass) : pt_(pt), eta_(eta), phi_(phi), mass_(mass) {}
+    Jet(double pt, double eta, double phi, double mass) : p4_(pt, eta, phi, mass) {}
     virtual ~Jet() = default;
-    double pt() const { return pt_; }
-    double eta() const { return eta_; }
-    double phi() const { return phi_; }
-    double mass() const { return mass_; }
+    void setP4(const Particle::PolarLorentzVector& p4) { p4_ = p4; }
+    const Particle::PolarLorentzVector& polarP4() const { return p4_; }
+    double pt() const { return p4_.pt(); }
+    double eta() const { return p4_.eta(); }
+    double phi() const { return p4_.phi(); }
+    double mass() const { return p4_.mass(); }
 
   private:
-    double pt_ = 0, eta_ = 0, phi_ = 0, mass_ = 0;
+    Particle::PolarLorentzVector p4_;
   };
 }  // namespace reco
 #endif

@@ -34,6 +34,15 @@ namespace edm {
       store(tag.label(), tag.instance(), std::type_index(typeid(C)), sp, id);
       return id;
     }
+    // an edm::View<B> of the collection C already put with `tag`
+    template <typename B, typename C>
+    void addViewOf(const InputTag& tag) {
+      auto it = products_.find(Key{tag.label(), tag.instance(), std::type_index(typeid(C))});
+      if (it == products_.end())
+        throw cms::Exception("ProductNotFound") << "addViewOf: no product '" << tag.encode() << "' of that type";
+      const std::shared_ptr<const C> owner = std::static_pointer_cast<const C>(it->second.p);
+      addView<B>(tag, *owner, it->second.id, owner);
+    }
     template <typename T>
     const T* product(const std::string& label, const std::string& instance = "") const {
       auto it = products_.find(Key{label, instance, std::type_index(typeid(T))});

@@ -1,13 +1,15 @@
 // Stand-in for CMSSW's FWCore/Framework/interface/MakerMacros.h: DEFINE_FWK_MODULE(T) registers T by name in a
 // process-wide table; the stand-in "framework" (tests/cmssw_standins/run_module.cc) looks the module up by its
 // cfi's type, validates the configuration with T::fillDescriptions, calls T::initializeGlobalCache once, constructs
-// T(pset, cache) and later T::globalEndJob(cache), as CMSSW does for a stream module with a GlobalCache.
+// T(pset, cache) (T(pset) for a Triton module, whose cache is TritonDummyCache), beginStream(StreamID) and later
+// T::globalEndJob(cache), as CMSSW does for a stream module with a GlobalCache.
 #ifndef FWCore_Framework_MakerMacros_h
 #define FWCore_Framework_MakerMacros_h
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include "FWCore/Framework/interface/stream/EDProducer.h"
 #include "FWCore/ParameterSet/interface/ConfigurationDescriptions.h"
 #include "FWCore/ParameterSet/interface/ParameterSet.h"
@@ -33,12 +35,17 @@ namespace edm {
       m.fillDescriptions = [](ConfigurationDescriptions& d) { T::fillDescriptions(d); };
       m.make = [](const ParameterSet& ps, unsigned int nStreams) {
         using C = typename T::GlobalCacheType;
-        std::shared_ptr<const C> cache(T::initializeGlobalCache(ps).release());
+        std::shared_ptr<C> cache(T::initializeGlobalCache(ps).release());
         Module mod;
         mod.cache = cache;
         for (unsigned int s = 0; s < nStreams; ++s) {
-          auto p = std::make_unique<T>(ps, cache.get());
+          std::unique_ptr<T> p;
+          if constexpr (std::is_constructible_v<T, const ParameterSet&, const C*>)
+            p.reset(stream::impl::makeStreamModule<T>(ps, static_cast<const C*>(cache.get())));
+          else  // TritonDummyCache.h's makeStreamModule: T(pset)
+            p.reset(new T(ps));
           p->setGlobalCache_(cache.get());
+          p->beginStream(StreamID(s));
           mod.streams.push_back(std::move(p));
         }
         mod.endJob = [cache] { T::globalEndJob(cache.get()); };

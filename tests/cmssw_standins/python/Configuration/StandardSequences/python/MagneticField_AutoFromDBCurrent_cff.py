@@ -1,0 +1,2 @@
+import FWCore.ParameterSet.Config as cms
+# Stand-in: the release's magnetic field from the run's current (EventSetup modules only)
