@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 from .core import E2EDataError, atomic_path, get_logger
 from .models import list_models, count_parameters
 from .data import open_jets
-from .training import (make_config, build_model, load_run, Run, torch_threads, raw_input, config_for_model, train_config,
-                              OnEpoch, read_log)
+from .training import (make_config, build_model, run_split, load_run, Run, torch_threads, raw_input, config_for_model,
+                              train_config, OnEpoch, read_log)
 from .evaluation import (BASELINES, calibration_plan, fit_calibrations, evaluate_estimators,
                                comparison_summary, _jsonable, plot_style, plot_label, evaluate_scan)
 
@@ -188,13 +188,13 @@ def _check_files(train_files, test_file=None):
 # %% ../nbs/13_comparison.ipynb #54588eed
 def finished_run(
     run_dir, # a run directory
-    cfg:dict, # the configuration it should have been trained with
+    cfg, # the `RunConfig` (or dict) it should have been trained with
 )->bool:
     "Whether `run_dir` holds a completed run of exactly `cfg` (its creation time aside)"
     d = Path(run_dir); h = read_log(d)
     if not ((d/'config.json').exists() and (d/'model.safetensors').exists()): return False
     strip = lambda c: {k: v for k,v in c.items() if k != 'created'}
-    return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(cfg))) and len(h) >= cfg['training']['epochs']
+    return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(dict(cfg)))) and len(h) >= cfg['training']['epochs']
 
 # %% ../nbs/13_comparison.ipynb #cc6fcab5
 def scan_information(

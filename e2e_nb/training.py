@@ -7,6 +7,8 @@ from __future__ import annotations
 import os, sys, re, json, math, time, random, tempfile, datetime, functools, inspect
 from pathlib import Path
 from contextlib import nullcontext, contextmanager
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace, MISSING
 from functools import partial
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -25,8 +27,8 @@ __all__ = ['LOSSES', 'LOG_FIELDS', 'DEFAULT_TARGETS', 'FIT_KEYS', 'gaussian_nll'
            'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'E2EModel', 'init_distributed',
            'save_weights', 'load_weights', 'write_log', 'read_log', 'evaluate_loss', 'Callback', 'Learner',
            'ParamSchedule', 'EarlyStopping', 'BestWeights', 'Checkpoint', 'CSVLog', 'ProgressLog', 'OnEpoch', 'fit',
-           'run_split', 'build_model', 'raw_input', 'raw_preprocessor', 'make_config', 'config_for_model',
-           'torch_threads', 'train_config', 'train', 'Run', 'load_run', 'e2e_train']
+           'run_split', 'build_model', 'raw_input', 'raw_preprocessor', 'RunConfig', 'as_config', 'make_config',
+           'config_for_model', 'torch_threads', 'train_config', 'train', 'Run', 'load_run', 'e2e_train']
 
 # %% ../nbs/11_training.ipynb #f6fe4886
 def gaussian_nll(
@@ -576,6 +578,90 @@ def raw_preprocessor(model, file, channels, targets, crop, pool, model_kwargs):
     unit = (model_kwargs or {}).get('mass_unit', inspect.signature(MODELS[model]).parameters['mass_unit'].default)
     return Preprocessor(channels, 'none', 0., None, 1, targets, float(unit), in_shape=open_jets(file).image_shape[1:])
 
+# %% ../nbs/11_training.ipynb #a0331b7f
+_RC_TYPES = {'str': str, 'int': int, 'bool': bool, 'list': list, 'dict': dict, 'str|None': (str, type(None)), 'dict|None': (dict, type(None))}
+_RC_OPTIONAL = ('response_correction', 'shipped_from')   # written only when set
+
+@dataclass(kw_only=True)
+class RunConfig(Mapping):
+    "A run's configuration (config.json): typed fields, read as attributes or as a mapping"
+    model:str # registered model name (`e2e_nb.models.list_models()`)
+    model_kwargs:dict = field(default_factory=dict) # the model's options
+    in_channels:int = 0 # image channels the network takes
+    img_size:int = 0 # side of the network's (preprocessed) input images, in pixels
+    channels:list # channel names, in the order the network takes them
+    targets:list # target scalars
+    scalars:list = field(default_factory=list) # scalar inputs
+    task:str = 'regression' # 'regression' or 'classification'
+    heteroscedastic:bool = False # the network predicts means and log-variances
+    n_outputs:int = 1 # network outputs (without the log-variances)
+    preprocessing:dict = field(default_factory=dict) # `Preprocessor.to_dict()`
+    scalar_scaling:dict = field(default_factory=lambda: dict(mean=[], std=[])) # standardisation of the scalar inputs
+    data:list # training files (absolute paths), concatenated in this order for the global jet indices
+    image_seed:str|None = None # detector setting of the training images (`e2e_nb.detector`); None: unknown
+    track_image:str|None = None # how the track channels were made; None: unknown
+    split:dict = field(default_factory=dict) # `run_split` settings: seed, fractions, stratify, group, max_jets, n_jets
+    training:dict = field(default_factory=dict) # epochs, batch_size and the `fit` hyper-parameters (`FIT_KEYS`)
+    init_from:str|None = None # run whose weights started this one
+    e2e_nb_version:str|None = None # package version that wrote it
+    created:str|None = None # ISO time of creation
+    response_correction:dict|None = None # `e2e_nb.response.fit_response_correction`'s output
+    shipped_from:dict|None = None # provenance of shipped weights (tools/ship_weights.py)
+    _keys:tuple|None = field(default=None, repr=False, compare=False) # the keys it was read with, in order
+
+    def _present(self)->list:
+        names = [f.name for f in fields(self)][:-1]
+        keys = list(self._keys) if self._keys is not None else [k for k in names if k not in _RC_OPTIONAL]
+        return keys + [k for k in _RC_OPTIONAL if k not in keys and getattr(self, k) is not None]
+    def __getitem__(self, k):
+        if k not in self._present(): raise KeyError(k)
+        return getattr(self, k)
+    def __iter__(self): return iter(self._present())
+    def __len__(self): return len(self._present())
+
+# %% ../nbs/11_training.ipynb #64202048
+@patch(cls_method=True)
+def from_dict(cls:RunConfig,
+              d:dict, # the content of a config.json
+              file=None, # where it was read (for error messages)
+             )->RunConfig:
+    "Check the keys and JSON types of `d` and wrap it"
+    fs = {f.name: f for f in fields(cls) if f.name != '_keys'}
+    for k,v in d.items():
+        if k not in fs: raise E2EDataError('unknown run-configuration key', file=file, key=k, expected=f'one of {list(fs)}')
+        t = fs[k].type.replace(' ', '')   # the annotation as text ('str|None')
+        if not isinstance(v, _RC_TYPES[t]): raise E2EDataError(f'a {type(v).__name__}', file=file, key=k, expected=t)
+    need = [k for k,f in fs.items() if f.default is MISSING and f.default_factory is MISSING and k not in d]
+    if need: raise E2EDataError('run-configuration key missing', file=file, key=need[0], expected=f'all of {need}')
+    return cls(**d, _keys=tuple(d))
+
+@patch
+def to_dict(self:RunConfig)->dict:
+    "The content of config.json: the keys it was read with (a new configuration: all but unset optional ones)"
+    return {k: self[k] for k in self}
+
+@patch(cls_method=True)
+def load(cls:RunConfig, path)->RunConfig:
+    "Read and check a config.json"
+    path = Path(path)
+    if not path.exists(): raise E2EDataError('run configuration not found', file=path, expected='config.json of a run directory written by e2e-train')
+    try: d = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise E2EDataError(f'not valid JSON: {e}', file=path) from None
+    if not isinstance(d, dict): raise E2EDataError(f'a JSON {type(d).__name__}', file=path, expected='a JSON object')
+    return cls.from_dict(d, path)
+
+@patch
+def save(self:RunConfig, path)->Path:
+    "Write config.json atomically"
+    with atomic_path(path) as tmp: tmp.write_text(json.dumps(self.to_dict(), indent=1))
+    return Path(path)
+
+def as_config(
+    cfg, # a `RunConfig`, or a dict of config.json's content
+)->RunConfig:
+    "`cfg` as a `RunConfig` (a dict is checked by `RunConfig.from_dict`)"
+    return cfg if isinstance(cfg, RunConfig) else RunConfig.from_dict(dict(cfg))
+
 # %% ../nbs/11_training.ipynb #0c833faf
 def _check_files(data):
     files = [Path(f).resolve() for f in ([data] if isinstance(data, (str, Path)) else data or [])]
@@ -615,7 +701,7 @@ def make_config(
     max_jets:int|None=None, split_seed:int=0, fractions=(0.8, 0.1, 0.1), # jets used and their split
     init_from=None, init_preprocessing:bool=True, # transfer learning: start from this run's weights (and preprocessing)
     **training, # hyper-parameters for `fit` (batch_size, lr, loss, optimizer, schedule, patience, clip, seed, ...)
-)->dict:
+)->RunConfig:
     "Split the data, fit the preprocessing on the training split and return the complete run configuration"
     if task not in DEFAULT_TARGETS: raise ValueError(f"unknown task {task!r}; expected 'regression' or 'classification'")
     files,chans = _check_files(data)
@@ -641,7 +727,7 @@ def make_config(
     loss = training['loss'] = get_loss(training.get('loss'), task, heteroscedastic) and (training.get('loss') or
         ('gaussian_nll' if heteroscedastic else 'l1' if task == 'regression' else 'bce'))   # checked, and recorded by name
     sm,ss = ([0.] * len(scalars), [1.] * len(scalars)) if raw_input(model) else _scalar_stats(files, scalars, sp['train'])
-    return dict(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
+    return RunConfig(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
                 channels=channels, targets=targets, scalars=scalars, task=task, heteroscedastic=heteroscedastic,
                 n_outputs=(n_classes or 2) if loss == 'ce' else len(targets), preprocessing=prep.to_dict(),
                 scalar_scaling=dict(mean=sm, std=ss), data=files, image_seed=_image_setting(files),
@@ -652,18 +738,16 @@ def make_config(
 
 # %% ../nbs/11_training.ipynb #3c8e8961
 def config_for_model(
-    cfg:dict, # a `make_config` result
+    cfg:RunConfig, # a `make_config` result
     model:str, # another registered model
     model_kwargs:dict|None=None, # its options
-)->dict:
+)->RunConfig:
     "`cfg` for `model`: the same files, split and training settings; a raw-input model gets its raw preprocessing and seed"
-    c = {**cfg, 'model': model, 'model_kwargs': dict(model_kwargs or {})}
-    if raw_input(model):
-        prep = raw_preprocessor(model, cfg['data'][0], cfg['channels'], cfg['targets'], None, 1, model_kwargs)
-        sc = list(MODELS[model].input_scalars)
-        c.update(preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc,
-                 scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
-    return c
+    c = replace(as_config(cfg), model=model, model_kwargs=dict(model_kwargs or {}))
+    if not raw_input(model): return c
+    prep = raw_preprocessor(model, c.data[0], c.channels, c.targets, None, 1, model_kwargs)
+    sc = list(MODELS[model].input_scalars)
+    return replace(c, preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc, scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
 
 # %% ../nbs/11_training.ipynb #1991741a
 @contextmanager
@@ -685,7 +769,7 @@ def _check_new(out:Path):
         raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it or choose another directory')
 
 def train_config(
-    cfg:dict, # a run configuration (`make_config`, `config_for_model`, or a run's config.json)
+    cfg:RunConfig, # a run configuration (`make_config`, `config_for_model`, `RunConfig.load`; a dict is checked)
     out, # run directory: `config.json` is written there (unless resuming), then the weights, checkpoint and log
     resume:bool=False, # continue the run in `out` from its last checkpoint
     model:nn.Module|None=None, # the network to train (default: `build_model(cfg)` after seeding with the run's seed)
@@ -696,11 +780,11 @@ def train_config(
     cbs=(), # further `Callback`s, e.g. `OnEpoch(f)`
 )->Run|None:
     "Train (or resume) the run that `cfg` describes in `out`; returns its `Run` (None on ranks other than 0 under torchrun)"
-    rank,ws,dev = init_distributed(device); out = Path(out); tr = cfg['training']
+    rank,ws,dev = init_distributed(device); out = Path(out); cfg = as_config(cfg); tr = cfg.training
     if not resume:
         _check_new(out)
         if rank == 0:
-            with atomic_path(out/'config.json') as tmp: tmp.write_text(json.dumps(cfg, indent=1))
+            cfg.save(out/'config.json')
     with torch_threads(threads):
         if model is None: seed_everything(tr.get('seed', 0)); model = build_model(cfg)
         if cfg.get('init_from') and not resume:
@@ -736,7 +820,7 @@ def train(
         out = Path(out)
         if resume:
             if not (out/'config.json').exists(): raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory written by e2e-train')
-            cfg = json.loads((out/'config.json').read_text())
+            cfg = RunConfig.load(out/'config.json')
         else:
             _check_new(out)   # before the splitting and preprocessing work of `make_config`
             cfg = make_config(data, out, **kwargs, batch_size=batch_size)
@@ -752,7 +836,7 @@ class Run:
         self.dir = Path(run_dir)
         cf = self.dir/'config.json'
         if not cf.exists(): raise E2EDataError('not a run directory (no config.json)', file=cf, expected='a directory written by e2e-train')
-        self.config = json.loads(cf.read_text())
+        self.config = RunConfig.load(cf)
         self.device = get_device(device) if not isinstance(device, torch.device) else device
         self.model = build_model(self.config)
         load_weights(self.model, self.dir/'model.safetensors')
