@@ -24,9 +24,10 @@ __all__ = ['SEARCH_SPACES', 'measure_latency', 'predict_test_jets', 'Comparison'
            'finished_run', 'scan_information', 'compare_models', 'suggest', 'TuneResult', 'tune', 'plot_study']
 
 # %% ../nbs/13_comparison.ipynb #8e6c2f5e
-def _check_val(cfg:dict):
+def _check_val(cfg):
     "Both tools rank runs by their validation loss: refuse a split without validation jets"
-    if not cfg['split']['n_jets']['val']: raise E2EDataError('no validation jets', key='split', expected='a validation fraction > 0 and enough jets')
+    if not cfg['split']['n_jets']['val']:
+        raise E2EDataError('no validation jets', key='split', expected='a validation fraction > 0 and enough jets')
 
 # %% ../nbs/13_comparison.ipynb #7319339a
 def measure_latency(
@@ -194,7 +195,8 @@ def finished_run(
     d = Path(run_dir); h = read_log(d)
     if not ((d/'config.json').exists() and (d/'model.safetensors').exists()): return False
     strip = lambda c: {k: v for k,v in c.items() if k != 'created'}
-    return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(dict(cfg)))) and len(h) >= cfg['training']['epochs']
+    same = strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(dict(cfg))))
+    return same and len(h) >= cfg['training']['epochs']
 
 # %% ../nbs/13_comparison.ipynb #cc6fcab5
 def scan_information(
@@ -250,7 +252,8 @@ def compare_models(
         t0 = time.perf_counter()
         if finished_run(out/'runs'/name, c):   # a comparison that was stopped resumes: finished runs are kept
             r = runs[name] = load_run(out/'runs'/name, device=device); log.info(f'{name}: reusing the finished run in {out/"runs"/name}')
-        else: r = runs[name] = train_config(c, out/'runs'/name, model=build_model(c), threads=threads, device=device, show_progress=show_progress)
+        else: r = runs[name] = train_config(c, out/'runs'/name, model=build_model(c), threads=threads, device=device,
+                                            show_progress=show_progress)
         info[name] = dict(params=count_parameters(r.model), train_s=sum(h['seconds'] for h in r.history), wall_s=time.perf_counter() - t0)
         if show_progress: log.info(f"{name}: {info[name]['params']} parameters, {info[name]['train_s']:.1f} s training")
     preds,truth,extra,where = predict_test_jets(runs, test_file, max_jets=max_test_jets, show_progress=show_progress)
@@ -343,7 +346,8 @@ def tune(
             trial.report(v, e)
             if e < epochs and trial.should_prune(): raise optuna.TrialPruned(f'validation loss {v:.4g} after epoch {e}')
         d = out/f'trial_{trial.number}'
-        r = train_config(cfg, d, model=build_model(cfg), threads=threads, device=device, show_progress=show_progress, cbs=[OnEpoch(report)])
+        r = train_config(cfg, d, model=build_model(cfg), threads=threads, device=device, show_progress=show_progress,
+                         cbs=[OnEpoch(report)])
         trial.set_user_attr('run_dir', str(d)); trial.set_user_attr('params', count_parameters(r.model))
         return min(h['val_loss'] for h in r.history)
     pruner = pruner if pruner is not None else optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)

@@ -392,7 +392,8 @@ def calibration_plan(
         sp = _run_split(cfg)
         calib = [(f, i) for f,i in per_file(sp['train'], files) if len(i)]
         same = [i for f,i in per_file(sp['test'], files) if f.resolve() == data]
-        if same: return dict(source='training split of the run (evaluation on its test split of this file)', eval_idx=same[0], calib=calib)
+        if same: return dict(source='training split of the run (evaluation on its test split of this file)', eval_idx=same[0],
+                             calib=calib)
         return dict(source='training split of the run (held-out evaluation file)', eval_idx=np.arange(n), calib=calib)
     seed = cfg.get('split', {}).get('seed', 0)
     sp = split_indices([data], seed=seed, fractions=(0.5, 0., 0.5), stratify=None)
@@ -666,7 +667,8 @@ def _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress=True, max_q
             continue
         i = np.flatnonzero(jf.read_scalars(['process'])['process'] == 2)[:max_qcd]
         if not len(i): continue
-        p = run.predict_file(f, i, batch_size=batch_size, show_progress=show_progress)[:, cfg['targets'].index(mass_target(cfg['targets']))]
+        p = run.predict_file(f, i, batch_size=batch_size, show_progress=show_progress)
+        p = p[:, cfg['targets'].index(mass_target(cfg['targets']))]
         sc = _read(f, ['m_sd_gen', *base.values()], i)
         vals = {cfg['model']: p, **{f'{k} (raw)': sc.get(key, np.full(len(i), np.nan)) for k,key in base.items()}}
         for k,v in vals.items(): res.setdefault(k, []).append(np.asarray(v, np.float64))

@@ -55,7 +55,7 @@ def fit_response_correction(
     run.config = cfg # predict without any earlier correction
     idx = run.split()['train'][:max_jets]
     pred, y = [], []
-    for f, loc in per_file(idx, cfg['data']): # per file: predict_file reads and predicts in chunks, so memory stays flat
+    for f, loc in per_file(idx, cfg['data']): # predict_file reads and predicts in chunks: memory stays flat
         if not len(loc): continue
         pred.append(run.predict_file(f, loc, batch_size=batch_size)[:, 0])
         with open_jets(f) as jf: y.append(jf.read_scalars([cfg['targets'][0]], loc)[cfg['targets'][0]])

@@ -303,22 +303,23 @@ def evaluate_loss(
 
 # %% ../nbs/11_training.ipynb #040828b2
 class Callback:
-    "A training behaviour: `Learner.fit` calls its methods named after events (`before_fit`, `before_epoch`, `after_batch`, `after_train`, `after_validate`, `after_epoch`, `after_fit`)"
+    "A training behaviour: `Learner.fit` calls the methods named after its events, e.g. `after_epoch(learn)`"
     order = 0   # callbacks run in increasing `order` at each event
     def __call__(self, event:str, learn): getattr(self, event, lambda learn: None)(learn)
 
 # %% ../nbs/11_training.ipynb #5756c909
 class Learner:
-    "What `fit`'s loop and its callbacks share: the model on its device, the data, the loss, optimiser and gradient scaler"
+    "What `fit`'s loop and its callbacks share: the model on its device, the data, loss, optimiser and gradient scaler"
     def __init__(self,
                  model:nn.Module, # network taking preprocessed images (and standardised scalars)
-                 train_dl, # iterable of raw (x, s, y) batches; its (dataset's) `set_epoch(e)` fixes the order of epoch e
+                 train_dl, # iterable of raw (x, s, y) batches; its (dataset's) `set_epoch(e)` orders epoch e
                  val_dl=None, # iterable of raw validation batches (None: the training loss decides what is best)
                  loss_fn=F.l1_loss, # `f(pred, y)`, see `get_loss`
                  opt_func=make_optimizer, # `opt_func(model)` returns the optimiser
                  cbs=(), # the `Callback`s of this training
                  device=None, # 'cpu', 'cuda', ... (default: `get_device()`)
-                 prep:nn.Module|None=None, task:str='regression', # fitted `Preprocessor`; the task (regression scales targets)
+                 prep:nn.Module|None=None, # fitted `Preprocessor` (images → model input, `scale_target`)
+                 task:str='regression', # 'regression' (targets scaled by `prep`) or 'classification'
                  amp:bool=True, bf16:bool=False, channels_last:bool=False, # precision and memory layout (see `fit`)
                  clip:float|None=None, # clip the gradient norm to this value
                  augment=None, # callable applied to raw training images (e.g. `e2e_nb.preprocess.Augment`)
@@ -326,17 +327,22 @@ class Learner:
                 ):
         dev = self.device = get_device(device) if not isinstance(device, torch.device) else device
         self.model,self.train_dl,self.val_dl,self.loss_fn = model.to(dev),train_dl,val_dl,loss_fn
-        self.cbs,self.task,self.amp,self.bf16,self.channels_last,self.clip,self.augment = sorted(cbs, key=lambda c: c.order),task,amp,bf16,channels_last,clip,augment
+        self.cbs = sorted(cbs, key=lambda c: c.order)
+        self.task,self.amp,self.bf16,self.channels_last = task,amp,bf16,channels_last
+        self.clip,self.augment = clip,augment
         self.prep = prep.to(dev) if prep is not None else None
         if channels_last: model.to(memory_format=torch.channels_last)
-        sm = None if scalar_mean is None or not len(scalar_mean) else torch.as_tensor(np.asarray(scalar_mean, np.float32), device=dev)
-        self.sm,self.ss = sm,None if sm is None else torch.as_tensor(np.asarray(scalar_std, np.float32), device=dev)
+        t = lambda v: torch.as_tensor(np.asarray(v, np.float32), device=dev)
+        self.sm = None if scalar_mean is None or not len(scalar_mean) else t(scalar_mean)
+        self.ss = None if self.sm is None else t(scalar_std)
         self.steps = int(_allreduce([len(train_dl)], dev, 'min')[0])
-        if self.steps < 1: raise ValueError('the training data give no batch on some rank; use more jets or a smaller batch size')
+        if self.steps < 1:
+            raise ValueError('the training data give no batch on some rank; use more jets or a smaller batch size')
         self.opt,self.sched = opt_func(model),None
         self.scaler = torch.amp.GradScaler(dev.type, enabled=dev.type == 'cuda' and amp and not bf16)
-        self.rank,ws = _rank(),_ws()
-        self.net = nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if ws > 1 else model
+        self.rank,ddp = _rank(),_ws() > 1
+        ids = [dev.index] if dev.type == 'cuda' else None
+        self.net = nn.parallel.DistributedDataParallel(model, device_ids=ids) if ddp else model
         self.hist,self.best,self.bad,self.epoch,self.stopped = [],float('inf'),0,0,False
 
     def __call__(self, event:str):
@@ -346,7 +352,8 @@ class Learner:
 @patch
 def one_batch(self:Learner, b):
     "One optimiser step on the raw batch `b`; its loss × jets adds to the epoch's `tot`, its jets to `n`"
-    x,s,y = _prepare(*_batch_to(b, self.device), self.prep, self.task, self.sm, self.ss, self.channels_last, self.augment)
+    b = _batch_to(b, self.device)
+    x,s,y = _prepare(*b, self.prep, self.task, self.sm, self.ss, self.channels_last, self.augment)
     with _autocast(self.device, self.amp, self.bf16): p = self.net(x, s) if s is not None else self.net(x)
     loss = self.loss_fn(p.float(), y)
     self.scaler.scale(loss).backward()
@@ -373,8 +380,8 @@ def train_epoch(self:Learner):
 @patch
 def validate(self:Learner):
     "`val_loss` (NaN without validation data) and `crit`, the loss that decides what is best"
-    self.val_loss = float('nan') if self.val_dl is None else evaluate_loss(
-        self.model, self.val_dl, self.loss_fn, self.prep, self.task, self.device, self.amp, self.bf16, self.channels_last, self.sm, self.ss)
+    ev = (self.prep, self.task, self.device, self.amp, self.bf16, self.channels_last, self.sm, self.ss)
+    self.val_loss = float('nan') if self.val_dl is None else evaluate_loss(self.model, self.val_dl, self.loss_fn, *ev)
     self.crit = self.train_loss if self.val_dl is None else self.val_loss
     self('after_validate')
 
@@ -392,8 +399,9 @@ def fit(self:Learner,
         self.improved = self.crit < self.best
         self.best,self.bad = (self.crit, 0) if self.improved else (self.best, self.bad + 1)
         self.epoch += 1
-        self.hist.append(dict(epoch=self.epoch, train_loss=self.train_loss, val_loss=self.val_loss, lr=self.opt.param_groups[0]['lr'],
-                              seconds=round(self.seconds, 3), jets_per_s=round(self.n/self.seconds, 2), best_val_loss=self.best))
+        self.hist.append(dict(epoch=self.epoch, train_loss=self.train_loss, val_loss=self.val_loss,
+                              lr=self.opt.param_groups[0]['lr'], seconds=round(self.seconds, 3),
+                              jets_per_s=round(self.n/self.seconds, 2), best_val_loss=self.best))
         self('after_epoch')
     self('after_fit')
     if _ws() > 1: dist.barrier()
@@ -401,13 +409,14 @@ def fit(self:Learner,
 
 # %% ../nbs/11_training.ipynb #18932905
 class ParamSchedule(Callback):
-    "The learning-rate schedule `make_scheduler(name)`: one-cycle steps after every batch, reduce-on-plateau after every epoch"
+    "The learning-rate schedule `make_scheduler(name)`: one-cycle steps after each batch, reduce-on-plateau each epoch"
     order = -10   # the scheduler exists before `Checkpoint` restores its state
     def __init__(self,
                  name:str='onecycle', # 'onecycle', 'plateau' or 'constant'
                  patience:int=3, # reduce-on-plateau: epochs without improvement before the rate is divided by 10
                 ): self.name,self.patience = name,patience
-    def before_fit(self, learn): learn.sched = make_scheduler(learn.opt, self.name, learn.n_epochs, learn.steps, self.patience)
+    def before_fit(self, learn):
+        learn.sched = make_scheduler(learn.opt, self.name, learn.n_epochs, learn.steps, self.patience)
     def after_batch(self, learn):
         if learn.sched is not None and learn.sched.e2e_step == 'batch': learn.sched.step()
     def after_validate(self, learn):
@@ -421,7 +430,8 @@ class EarlyStopping(Callback):
     def after_epoch(self, learn):
         learn.stopped = learn.bad >= self.patience
         if learn.stopped and learn.rank == 0:
-            get_logger('e2e_nb.training').info(f'early stopping after epoch {learn.epoch}: no improvement for {self.patience} epochs')
+            get_logger('e2e_nb.training').info(f'early stopping after epoch {learn.epoch}: '
+                                                f'no improvement for {self.patience} epochs')
 
 # %% ../nbs/11_training.ipynb #f7a84cae
 class BestWeights(Callback):
@@ -432,15 +442,20 @@ class BestWeights(Callback):
 
 # %% ../nbs/11_training.ipynb #882e94e0
 class Checkpoint(Callback):
-    "Write `out/checkpoints/last.pt` after every epoch; with `resume`, continue from it: weights, optimiser, schedule, scaler, RNG states"
+    "After every epoch write `out/checkpoints/last.pt`; with `resume`, continue from it (weights, optimiser, RNG, ...)"
     order = 20
-    def __init__(self, out, resume:bool=False): self.out,self.path,self.resume = out,Path(out)/'checkpoints'/'last.pt',resume
+    def __init__(self,
+                 out, # run directory
+                 resume:bool=False, # continue from the checkpoint if there is one
+                ): self.out,self.path,self.resume = out,Path(out)/'checkpoints'/'last.pt',resume
     def before_fit(self, learn):
         if not (self.resume and self.path.exists()): return
         ck = load_checkpoint(self.path, 'cpu')   # RNG states must stay CPU tensors; load_state_dict moves the rest
-        learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['optimizer']); learn.scaler.load_state_dict(ck['scaler'])
+        learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['optimizer'])
+        learn.scaler.load_state_dict(ck['scaler'])
         if learn.sched is not None: learn.sched.load_state_dict(ck['scheduler'])
-        learn.hist,learn.best,learn.bad,learn.epoch,learn.stopped = ck['history'],ck['best_val_loss'],ck['bad_epochs'],ck['epoch'],ck['stopped']
+        learn.hist,learn.best,learn.bad = ck['history'],ck['best_val_loss'],ck['bad_epochs']
+        learn.epoch,learn.stopped = ck['epoch'],ck['stopped']
         set_rng_state(ck['rng'])
         get_logger('e2e_nb.training').info(f'resuming {self.out} after epoch {learn.epoch}')
     def after_epoch(self, learn):
@@ -448,8 +463,8 @@ class Checkpoint(Callback):
         sched,prep = learn.sched,learn.prep
         save_checkpoint(self.path, epoch=learn.epoch, model=learn.model.state_dict(), optimizer=learn.opt.state_dict(),
                         scheduler=sched.state_dict() if sched is not None else {}, scaler=learn.scaler.state_dict(),
-                        rng=get_rng_state(), history=learn.hist, best_val_loss=learn.best, bad_epochs=learn.bad, stopped=learn.stopped,
-                        preprocessing=json.dumps(prep.to_dict()) if prep is not None else '{}')
+                        rng=get_rng_state(), history=learn.hist, best_val_loss=learn.best, bad_epochs=learn.bad,
+                        stopped=learn.stopped, preprocessing=json.dumps(prep.to_dict()) if prep is not None else '{}')
 
 # %% ../nbs/11_training.ipynb #3929da09
 class CSVLog(Callback):
@@ -463,19 +478,21 @@ class CSVLog(Callback):
 class ProgressLog(Callback):
     "A progress bar with the running loss during each epoch and a log line after it (rank 0 only)"
     def before_epoch(self, learn):
-        self.bar = progress(total=learn.steps, desc=f'epoch {learn.epoch+1}/{learn.n_epochs}', leave=False, disable=None if learn.rank == 0 else True)
+        self.bar = progress(total=learn.steps, desc=f'epoch {learn.epoch+1}/{learn.n_epochs}', leave=False,
+                            disable=None if learn.rank == 0 else True)
     def after_batch(self, learn):
         self.bar.update(1)
-        if learn.i % 5 == 0 or learn.i == learn.steps - 1: self.bar.set_postfix(loss=f'{(learn.tot/learn.n).item():.4g}')
+        if learn.i % 5 == 0 or learn.i == learn.steps - 1:
+            self.bar.set_postfix(loss=f'{(learn.tot/learn.n).item():.4g}')
     def after_train(self, learn): self.bar.close()
     def after_epoch(self, learn):
-        if learn.rank == 0:
-            get_logger('e2e_nb.training').info(f'epoch {learn.epoch}/{learn.n_epochs}: train {learn.train_loss:.4g} val {learn.val_loss:.4g} '
-                                                f'({learn.n/learn.seconds:.0f} jets/s)')
+        if learn.rank: return
+        get_logger('e2e_nb.training').info(f'epoch {learn.epoch}/{learn.n_epochs}: train {learn.train_loss:.4g} '
+                                            f'val {learn.val_loss:.4g} ({learn.n/learn.seconds:.0f} jets/s)')
 
 # %% ../nbs/11_training.ipynb #837b65f7
 class OnEpoch(Callback):
-    "Call `f(epoch, val_loss)` after every epoch (1-based) once it is logged; `f` may raise (e.g. `optuna.TrialPruned`) to stop"
+    "Call `f(epoch, val_loss)` after every epoch (1-based) once it is logged; `f` may raise to stop the training"
     order = 40
     def __init__(self, f): self.f = f
     def after_epoch(self, learn): self.f(learn.epoch, learn.val_loss)
@@ -511,10 +528,13 @@ def fit(
     cbs=(), # further `Callback`s, e.g. `OnEpoch(f)`
 )->list:
     "Train `model`; returns the per-epoch history (also in `out/log.csv`)"
-    std = [ParamSchedule(schedule, plateau_patience), *([ProgressLog()] if show_progress else []), *([EarlyStopping(patience)] if patience else [])]
+    std = [ParamSchedule(schedule, plateau_patience), *([ProgressLog()] if show_progress else []),
+           *([EarlyStopping(patience)] if patience else [])]
     if out is not None: std += [BestWeights(Path(out)/'model.safetensors'), Checkpoint(out, resume), CSVLog(out)]
-    learn = Learner(model, train_dl, val_dl, get_loss(loss, task, heteroscedastic), partial(make_optimizer, name=optimizer, lr=lr, weight_decay=weight_decay),
-                    [*std, *cbs], device, prep, task, amp, bf16, channels_last, clip, augment, scalar_mean, scalar_std)
+    opt_func = partial(make_optimizer, name=optimizer, lr=lr, weight_decay=weight_decay)
+    loss_fn = get_loss(loss, task, heteroscedastic)
+    learn = Learner(model, train_dl, val_dl, loss_fn, opt_func, [*std, *cbs], device, prep, task, amp, bf16,
+                    channels_last, clip, augment, scalar_mean, scalar_std)
     seed_everything(seed, deterministic)
     return learn.fit(epochs)
 
@@ -545,7 +565,9 @@ def _scalar_stats(files, keys, idx):
     if not keys: return [], []
     rows = []
     for f,loc in per_file(idx, files):
-        if len(loc): r = open_jets(f).read_scalars(keys, loc); rows.append(np.stack([r[c] for c in keys], 1).astype(np.float64))
+        if not len(loc): continue
+        r = open_jets(f).read_scalars(keys, loc)
+        rows.append(np.stack([r[c] for c in keys], 1).astype(np.float64))
     v = np.concatenate(rows)
     return v.mean(0).tolist(), np.maximum(v.std(0), 1e-6).tolist()
 
@@ -579,7 +601,8 @@ def raw_preprocessor(model, file, channels, targets, crop, pool, model_kwargs):
     return Preprocessor(channels, 'none', 0., None, 1, targets, float(unit), in_shape=open_jets(file).image_shape[1:])
 
 # %% ../nbs/11_training.ipynb #a0331b7f
-_RC_TYPES = {'str': str, 'int': int, 'bool': bool, 'list': list, 'dict': dict, 'str|None': (str, type(None)), 'dict|None': (dict, type(None))}
+_RC_TYPES = {'str': str, 'int': int, 'bool': bool, 'list': list, 'dict': dict,
+             'str|None': (str, type(None)), 'dict|None': (dict, type(None))}   # the annotations of `RunConfig`'s fields
 _RC_OPTIONAL = ('response_correction', 'shipped_from')   # written only when set
 
 @dataclass(kw_only=True)
@@ -628,7 +651,7 @@ def from_dict(cls:RunConfig,
     "Check the keys and JSON types of `d` and wrap it"
     fs = {f.name: f for f in fields(cls) if f.name != '_keys'}
     for k,v in d.items():
-        if k not in fs: raise E2EDataError('unknown run-configuration key', file=file, key=k, expected=f'one of {list(fs)}')
+        if k not in fs: raise E2EDataError('unknown configuration key', file=file, key=k, expected=f'one of {list(fs)}')
         t = fs[k].type.replace(' ', '')   # the annotation as text ('str|None')
         if not isinstance(v, _RC_TYPES[t]): raise E2EDataError(f'a {type(v).__name__}', file=file, key=k, expected=t)
     need = [k for k,f in fs.items() if f.default is MISSING and f.default_factory is MISSING and k not in d]
@@ -644,7 +667,7 @@ def to_dict(self:RunConfig)->dict:
 def load(cls:RunConfig, path)->RunConfig:
     "Read and check a config.json"
     path = Path(path)
-    if not path.exists(): raise E2EDataError('run configuration not found', file=path, expected='config.json of a run directory written by e2e-train')
+    if not path.exists(): raise E2EDataError('run configuration not found', file=path, expected='an e2e-train run')
     try: d = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise E2EDataError(f'not valid JSON: {e}', file=path) from None
     if not isinstance(d, dict): raise E2EDataError(f'a JSON {type(d).__name__}', file=path, expected='a JSON object')
@@ -742,12 +765,13 @@ def config_for_model(
     model:str, # another registered model
     model_kwargs:dict|None=None, # its options
 )->RunConfig:
-    "`cfg` for `model`: the same files, split and training settings; a raw-input model gets its raw preprocessing and seed"
+    "`cfg` for `model`: the same files, split and training; a raw-input model gets its raw preprocessing and scalars"
     c = replace(as_config(cfg), model=model, model_kwargs=dict(model_kwargs or {}))
     if not raw_input(model): return c
     prep = raw_preprocessor(model, c.data[0], c.channels, c.targets, None, 1, model_kwargs)
     sc = list(MODELS[model].input_scalars)
-    return replace(c, preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc, scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
+    return replace(c, preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc,
+                   scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
 
 # %% ../nbs/11_training.ipynb #1991741a
 @contextmanager
@@ -761,12 +785,13 @@ def torch_threads(
     finally: torch.set_num_threads(old)
 
 # %% ../nbs/11_training.ipynb #bb7af7a7
-FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp', 'bf16',
-            'channels_last', 'seed', 'deterministic')
+FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp',
+            'bf16', 'channels_last', 'seed', 'deterministic')   # the `fit` arguments a configuration's `training` holds
 
 def _check_new(out:Path):
     if (out/'checkpoints'/'last.pt').exists():
-        raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it or choose another directory')
+        raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it '
+                              'or choose another directory')
 
 def train_config(
     cfg:RunConfig, # a run configuration (`make_config`, `config_for_model`, `RunConfig.load`; a dict is checked)
@@ -779,26 +804,27 @@ def train_config(
     show_progress:bool=False, # progress bar and per-epoch log lines
     cbs=(), # further `Callback`s, e.g. `OnEpoch(f)`
 )->Run|None:
-    "Train (or resume) the run that `cfg` describes in `out`; returns its `Run` (None on ranks other than 0 under torchrun)"
+    "Train (or resume) the run `cfg` describes in `out`; returns its `Run` (None on ranks other than 0 under torchrun)"
     rank,ws,dev = init_distributed(device); out = Path(out); cfg = as_config(cfg); tr = cfg.training
     if not resume:
         _check_new(out)
-        if rank == 0:
-            cfg.save(out/'config.json')
+        if rank == 0: cfg.save(out/'config.json')
     with torch_threads(threads):
         if model is None: seed_everything(tr.get('seed', 0)); model = build_model(cfg)
-        if cfg.get('init_from') and not resume:
-            skipped = load_weights(model, Path(cfg['init_from'])/'model.safetensors', strict=False)
-            if rank == 0: get_logger('e2e_nb.training').info(f"initialised from {cfg['init_from']}; not loaded: {skipped or 'none'}")
-        sp = run_split(cfg)
-        dl = lambda idx, shuffle: torch.utils.data.DataLoader(
-            JetDataset(cfg['data'], channels=cfg['channels'], targets=cfg['targets'], scalars=cfg['scalars'], indices=idx, shuffle=shuffle,
-                       seed=tr.get('seed', 0)), batch_size=tr.get('batch_size', 64), num_workers=workers, pin_memory=dev.type == 'cuda')
+        if cfg.init_from and not resume:
+            skipped = load_weights(model, Path(cfg.init_from)/'model.safetensors', strict=False)
+            if rank == 0:
+                get_logger('e2e_nb.training').info(f"initialised from {cfg.init_from}; not loaded: {skipped or 'none'}")
+        sp,bs = run_split(cfg),tr.get('batch_size', 64)
+        ds = lambda idx, shuffle: JetDataset(cfg.data, channels=cfg.channels, targets=cfg.targets, scalars=cfg.scalars,
+                                             indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
+        dl = lambda idx, shuffle: torch.utils.data.DataLoader(ds(idx, shuffle), batch_size=bs, num_workers=workers,
+                                                              pin_memory=dev.type == 'cuda')
         fit(model, dl(sp['train'], True), dl(sp['val'], False) if len(sp['val']) else None, epochs=tr['epochs'],
-            prep=Preprocessor.from_dict(cfg['preprocessing']), task=cfg['task'], heteroscedastic=cfg['heteroscedastic'],
-            scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'], out=out, resume=resume, device=dev,
-            augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None, show_progress=show_progress, cbs=cbs,
-            **{k: tr[k] for k in FIT_KEYS if k in tr})
+            prep=Preprocessor.from_dict(cfg.preprocessing), task=cfg.task, heteroscedastic=cfg.heteroscedastic,
+            scalar_mean=cfg.scalar_scaling['mean'], scalar_std=cfg.scalar_scaling['std'], out=out, resume=resume,
+            device=dev, augment=Augment(cfg.channels).to(dev) if tr.get('augment') else None,
+            show_progress=show_progress, cbs=cbs, **{k: tr[k] for k in FIT_KEYS if k in tr})
     return load_run(out, device=dev) if rank == 0 else None
 
 # %% ../nbs/11_training.ipynb #17a8290a
@@ -816,10 +842,11 @@ def train(
     "Train (or resume) a run and return its `Run` (None on ranks other than 0 under torchrun)"
     init_distributed(device)
     with torch_threads(threads):   # `threads` applies to this run only
-        if out is None: out = e2e_path('runs', f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}", create=True)
-        out = Path(out)
+        name = f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}"
+        out = Path(out if out is not None else e2e_path('runs', name, create=True))
         if resume:
-            if not (out/'config.json').exists(): raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory written by e2e-train')
+            if not (out/'config.json').exists():
+                raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory of e2e-train')
             cfg = RunConfig.load(out/'config.json')
         else:
             _check_new(out)   # before the splitting and preprocessing work of `make_config`
@@ -901,14 +928,16 @@ def predict_file(self:Run,
                  chunk:int|None=None, # jets read from the file at once (None: the multiple of `batch_size` nearest 256)
                  show_progress:bool=False, # progress bar over the chunks
                 )->np.ndarray:
-    "Predictions in physical units for jets `idx` of the file at `path`, read `chunk` jets at a time (images through `transform` if given)"
+    "Predictions in physical units for jets `idx` of the file at `path`, read `chunk` jets at a time"
     c = self.config; sc = list(c['scalars']); chunk = chunk or batch_size*max(1, round(256/batch_size)); out = []
     with open_jets(path) as jf:
         for what,have,need in (('channel', jf.channels, c['channels']), ('scalar input', jf.scalar_keys, sc)):
             if miss := [k for k in need if k not in have]:
-                raise E2EDataError(f'{what} {miss[0]!r} not in file', file=jf.path, key=miss[0], expected=f"the run's {what}s {need}")
+                raise E2EDataError(f'{what} {miss[0]!r} not in file', file=jf.path, key=miss[0],
+                                   expected=f"the run's {what}s {need}")
         a = np.arange(len(jf)) if idx is None else np.asarray(idx, np.int64)
-        for i in progress(range(0, len(a), chunk), desc='predicting', unit='chunk', disable=None if show_progress else True):
+        off = None if show_progress else True
+        for i in progress(range(0, len(a), chunk), desc='predicting', unit='chunk', disable=off):
             b = a[i:i+chunk]; v = jf.read_scalars(sc, b) if sc else None
             s = np.stack([np.asarray(v[k], np.float32) for k in sc], 1) if sc else None
             x = jf.read_images(b, channels=c['channels'])
