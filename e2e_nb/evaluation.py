@@ -392,8 +392,8 @@ def calibration_plan(
         sp = _run_split(cfg)
         calib = [(f, i) for f,i in per_file(sp['train'], files) if len(i)]
         same = [i for f,i in per_file(sp['test'], files) if f.resolve() == data]
-        if same: return dict(source='training split of the run (evaluation on its test split of this file)', eval_idx=same[0],
-                             calib=calib)
+        src = 'training split of the run (evaluation on its test split of this file)'
+        if same: return dict(source=src, eval_idx=same[0], calib=calib)
         return dict(source='training split of the run (held-out evaluation file)', eval_idx=np.arange(n), calib=calib)
     seed = cfg.get('split', {}).get('seed', 0)
     sp = split_indices([data], seed=seed, fractions=(0.5, 0., 0.5), stratify=None)
