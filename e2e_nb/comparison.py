@@ -4,76 +4,30 @@
 
 # %% ../nbs/13_comparison.ipynb #302029a4
 from __future__ import annotations
-import csv, copy, json, math, time, tempfile, warnings
+import copy, json, math, time, tempfile, warnings
 from pathlib import Path
 import numpy as np
 import torch
 import pandas as pd
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-from .core import E2EDataError, atomic_path, get_logger, get_device
+from .core import E2EDataError, atomic_path, get_logger
 from .models import list_models, count_parameters
 from .data import open_jets
-from .loader import JetDataset
-from .preprocess import Preprocessor, Augment
-from .training import (make_config, build_model, run_split, fit, load_run, Run, FIT_KEYS, torch_threads, raw_input,
-                              config_for_model)
-from .evaluation import (BASELINES, calibration_plan, fit_calibrations, predict_file, evaluate_estimators,
+from .training import (make_config, build_model, run_split, load_run, Run, torch_threads, raw_input, config_for_model,
+                              train_config, OnEpoch, read_log)
+from .evaluation import (BASELINES, calibration_plan, fit_calibrations, evaluate_estimators,
                                comparison_summary, _jsonable, plot_style, plot_label, evaluate_scan)
 
 # %% auto #0
-__all__ = ['SEARCH_SPACES', 'train_config', 'measure_latency', 'predict_test_jets', 'Comparison', 'comparison_table',
-           'plot_comparison', 'finished_run', 'scan_information', 'compare_models', 'suggest', 'TuneResult', 'tune',
-           'plot_study']
-
-# %% ../nbs/13_comparison.ipynb #ab789c97
-def _read_log(out)->list:
-    "Rows of RUN_DIR/log.csv as dicts of floats ([] if there is none yet)"
-    p = Path(out)/'log.csv'
-    if not p.exists(): return []
-    with open(p) as f: return [{k: float(v) for k,v in r.items()} for r in csv.DictReader(f)]
-
-class _EpochHook:
-    "Wraps a DataLoader; `fit` calls `set_epoch(e)` before epoch e, when the log holds epoch e−1: report it"
-    def __init__(self, dl, out, on_epoch): self.dl,self.out,self.on_epoch = dl,out,on_epoch
-    def __len__(self): return len(self.dl)
-    def __iter__(self): return iter(self.dl)
-    def set_epoch(self, e):
-        self.dl.dataset.set_epoch(e)
-        if e > 0 and self.on_epoch is not None:
-            h = _read_log(self.out)
-            if len(h) >= e: self.on_epoch(e, h[e-1]['val_loss'])
+__all__ = ['SEARCH_SPACES', 'measure_latency', 'predict_test_jets', 'Comparison', 'comparison_table', 'plot_comparison',
+           'finished_run', 'scan_information', 'compare_models', 'suggest', 'TuneResult', 'tune', 'plot_study']
 
 # %% ../nbs/13_comparison.ipynb #8e6c2f5e
-def train_config(
-    cfg:dict, # a run configuration (`e2e_nb.training.make_config`), possibly with another model or hyper-parameters
-    out, # run directory (must not hold a run yet)
-    threads:int|None=None, # torch CPU threads while training (None: leave as is)
-    device=None, # training device (default: CUDA if available)
-    show_progress:bool=False, # progress bar and per-epoch log lines
-    on_epoch=None, # `on_epoch(epoch, val_loss)` after every epoch (1-based); may raise (e.g. `optuna.TrialPruned`) to stop
-)->Run:
-    "Train the run that `cfg` describes into `out`, as `e2e_nb.training.train` does, and return it"
-    out = Path(out)
-    if (out/'checkpoints'/'last.pt').exists(): raise FileExistsError(f'{out} already holds a run; choose another directory')
-    out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out/'config.json') as tmp: tmp.write_text(json.dumps(cfg, indent=1))
-    tr,dev = cfg['training'],get_device(device)
-    sp = run_split(cfg)
-    if not len(sp['val']): raise E2EDataError('no validation jets', key='split', expected='a validation fraction > 0 and enough jets')
-    mk = lambda idx, shuffle: JetDataset(cfg['data'], channels=cfg['channels'], targets=cfg['targets'], scalars=cfg['scalars'],
-                                         indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
-    bs = tr.get('batch_size', 64)
-    train_dl = _EpochHook(torch.utils.data.DataLoader(mk(sp['train'], True), batch_size=bs), out, on_epoch)
-    val_dl = torch.utils.data.DataLoader(mk(sp['val'], False), batch_size=bs)
-    with torch_threads(threads):
-        fit(build_model(cfg), train_dl, val_dl, epochs=tr['epochs'], prep=Preprocessor.from_dict(cfg['preprocessing']), task=cfg['task'],
-            heteroscedastic=cfg['heteroscedastic'], scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'],
-            out=out, device=dev, augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
-            show_progress=show_progress, **{k: tr[k] for k in FIT_KEYS if k in tr})
-    h = _read_log(out)
-    if on_epoch is not None and h: on_epoch(len(h), h[-1]['val_loss'])
-    return load_run(out, device=dev)
+def _check_val(cfg):
+    "Both tools rank runs by their validation loss: refuse a split without validation jets"
+    if not cfg['split']['n_jets']['val']:
+        raise E2EDataError('no validation jets', key='split', expected='a validation fraction > 0 and enough jets')
 
 # %% ../nbs/13_comparison.ipynb #7319339a
 def measure_latency(
@@ -130,7 +84,7 @@ def predict_test_jets(
         if max_jets is not None: n = max(0, max_jets - sum(map(len, truth))); idx,sc = idx[:n],{k: v[:n] for k,v in sc.items()}
         if not len(idx): continue
         for name,r in runs.items():
-            p = predict_file(r, f, idx, batch_size=batch_size, show_progress=show_progress)
+            p = r.predict_file(f, idx, batch_size=batch_size, chunk=256, show_progress=show_progress)
             preds[name].append(p[:, r.config['targets'].index(target)] if p.ndim == 2 else p)
         for c in cals: preds[c].append(cals[c](sc[base[c]]))
         truth.append(sc[target]); extra.append(sc.get(xk, np.full(len(idx), np.nan))); where.append((f, idx))
@@ -235,13 +189,14 @@ def _check_files(train_files, test_file=None):
 # %% ../nbs/13_comparison.ipynb #54588eed
 def finished_run(
     run_dir, # a run directory
-    cfg:dict, # the configuration it should have been trained with
+    cfg, # the `RunConfig` (or dict) it should have been trained with
 )->bool:
     "Whether `run_dir` holds a completed run of exactly `cfg` (its creation time aside)"
-    d = Path(run_dir); h = _read_log(d)
+    d = Path(run_dir); h = read_log(d)
     if not ((d/'config.json').exists() and (d/'model.safetensors').exists()): return False
     strip = lambda c: {k: v for k,v in c.items() if k != 'created'}
-    return strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(cfg))) and len(h) >= cfg['training']['epochs']
+    same = strip(json.loads((d/'config.json').read_text())) == strip(json.loads(json.dumps(dict(cfg))))
+    return same and len(h) >= cfg['training']['epochs']
 
 # %% ../nbs/13_comparison.ipynb #cc6fcab5
 def scan_information(
@@ -290,13 +245,15 @@ def compare_models(
     log = get_logger('e2e_nb.comparison')
     cfg = make_config(files, out/'runs', model=next((m for m in models if not raw_input(m)), 'resnet15'), epochs=epochs, batch_size=batch_size, lr=lr, crop=crop, pool=pool,
                       max_jets=max_jets, fractions=fractions, **kwargs)
+    _check_val(cfg)
     runs,info = {},{}
     for name in models:
         c = config_for_model(cfg, name, (model_kwargs or {}).get(name))
         t0 = time.perf_counter()
         if finished_run(out/'runs'/name, c):   # a comparison that was stopped resumes: finished runs are kept
             r = runs[name] = load_run(out/'runs'/name, device=device); log.info(f'{name}: reusing the finished run in {out/"runs"/name}')
-        else: r = runs[name] = train_config(c, out/'runs'/name, threads=threads, device=device, show_progress=show_progress)
+        else: r = runs[name] = train_config(c, out/'runs'/name, model=build_model(c), threads=threads, device=device,
+                                            show_progress=show_progress)
         info[name] = dict(params=count_parameters(r.model), train_s=sum(h['seconds'] for h in r.history), wall_s=time.perf_counter() - t0)
         if show_progress: log.info(f"{name}: {info[name]['params']} parameters, {info[name]['train_s']:.1f} s training")
     preds,truth,extra,where = predict_test_jets(runs, test_file, max_jets=max_test_jets, show_progress=show_progress)
@@ -381,6 +338,7 @@ def tune(
     fractions = fractions or ((0.9, 0.1, 0.) if test_file is not None else (0.8, 0.1, 0.1))
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix=f'e2e_tune_{model}_'))
     base = make_config(files, out, model=model, epochs=epochs, crop=crop, pool=pool, max_jets=max_jets, fractions=fractions, seed=seed, **kwargs)
+    _check_val(base)
     def objective(trial):
         tr,mk = suggest(trial, model, batch_sizes, lr, weight_decay, space)
         cfg = {**base, 'model_kwargs': mk, 'training': {**base['training'], **tr}}
@@ -388,7 +346,8 @@ def tune(
             trial.report(v, e)
             if e < epochs and trial.should_prune(): raise optuna.TrialPruned(f'validation loss {v:.4g} after epoch {e}')
         d = out/f'trial_{trial.number}'
-        r = train_config(cfg, d, threads=threads, device=device, show_progress=show_progress, on_epoch=report)
+        r = train_config(cfg, d, model=build_model(cfg), threads=threads, device=device, show_progress=show_progress,
+                         cbs=[OnEpoch(report)])
         trial.set_user_attr('run_dir', str(d)); trial.set_user_attr('params', count_parameters(r.model))
         return min(h['val_loss'] for h in r.history)
     pruner = pruner if pruner is not None else optuna.pruners.MedianPruner(n_startup_trials=3, n_warmup_steps=2)

@@ -22,9 +22,9 @@ from .calibration import isotonic_regression, invert_median_response, calibratio
 __all__ = ['BASELINES', 'MASS_TARGETS', 'VAR_LABEL', 'MASS_TARGETS_CHECKS', 'ABLATIONS', 'mass_target', 'common_mask',
            'evaluate_estimators', 'roc_curve', 'classifier_metrics', 'plot_style', 'plot_label', 'plot_residuals',
            'plot_binned', 'plot_pred_vs_true', 'plot_qcd_mass', 'plot_roc', 'plot_calibration', 'residual_regions',
-           'residual_explorer', 'calibration_plan', 'predict_file', 'fit_calibrations', 'scan_masses',
-           'image_mass_file', 'scan_selections', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table',
-           'scan_table', 'qcd_table', 'target_checks', 'target_table', 'write_report', 'e2e_evaluate', 'ablation_scan',
+           'residual_explorer', 'calibration_plan', 'fit_calibrations', 'scan_masses', 'image_mass_file',
+           'scan_selections', 'evaluate_scan', 'evaluate_run', 'comparison_summary', 'metrics_table', 'scan_table',
+           'qcd_table', 'target_checks', 'target_table', 'write_report', 'e2e_evaluate', 'ablation_scan',
            'internal_estimators', 'learning_curve', 'response', 'resolution', 'bias', 'regression_metrics',
            'DEFAULT_EDGES', 'binned_metrics', 'spearman', 'sigma_fisher', 'sigma_eff', 'qcd_mass_metrics',
            'isotonic_regression', 'invert_median_response', 'calibration_refusal', 'MonotoneCalibration']
@@ -368,10 +368,6 @@ def _read_config(run_dir)->dict:
     except json.JSONDecodeError as e: raise E2EDataError(f'config.json is not valid JSON: {e}', file=cf) from None
 
 # %% ../nbs/12_evaluation.ipynb #eb97532d
-def _file_offsets(files):
-    from e2e_nb.loader import file_lengths
-    return np.r_[0, np.cumsum(file_lengths(files))].astype(np.int64)
-
 def _run_split(cfg):
     "The run's train/val/test global indices: `e2e_nb.training.run_split` (exact, incl. `max_jets`), else `split_indices`"
     try: from e2e_nb.training import run_split
@@ -388,18 +384,16 @@ def calibration_plan(
 )->dict:
     "Which jets to evaluate and which to fit the calibrations on: `source`, `eval_idx`, `calib` [(file, idx)]"
     from e2e_nb.data import open_jets
-    from e2e_nb.loader import split_indices
+    from e2e_nb.loader import split_indices, per_file
     data = Path(data).resolve()
     files = [Path(f) for f in cfg.get('data', [])]
     n = len(open_jets(data))
     if files and all(f.exists() for f in files):
-        sp = _run_split(cfg); off = _file_offsets(files)
-        per_file = lambda idx: [(f, idx[(idx >= off[k]) & (idx < off[k + 1])] - off[k]) for k,f in enumerate(files)]
-        calib = [(f, i) for f,i in per_file(sp['train']) if len(i)]
-        same = [k for k,f in enumerate(files) if f.resolve() == data]
-        if same:
-            k = same[0]; te = sp['test']
-            return dict(source='training split of the run (evaluation on its test split of this file)', eval_idx=te[(te >= off[k]) & (te < off[k + 1])] - off[k], calib=calib)
+        sp = _run_split(cfg)
+        calib = [(f, i) for f,i in per_file(sp['train'], files) if len(i)]
+        same = [i for f,i in per_file(sp['test'], files) if f.resolve() == data]
+        src = 'training split of the run (evaluation on its test split of this file)'
+        if same: return dict(source=src, eval_idx=same[0], calib=calib)
         return dict(source='training split of the run (held-out evaluation file)', eval_idx=np.arange(n), calib=calib)
     seed = cfg.get('split', {}).get('seed', 0)
     sp = split_indices([data], seed=seed, fractions=(0.5, 0., 0.5), stratify=None)
@@ -409,31 +403,6 @@ def calibration_plan(
 def _check_keys(jf, keys, what):
     missing = [k for k in keys if k not in jf.scalar_keys]
     if missing: raise E2EDataError(f'{what} {missing[0]!r} not in file', file=jf.path, key=missing[0], expected=f'one of {jf.scalar_keys}')
-
-def predict_file(
-    run, # a run from `e2e_nb.training.load_run`
-    path, # jet file to predict on
-    idx=None, # sorted jet indices (default: all)
-    batch_size:int=64, # jets per forward pass
-    chunk:int=256, # jets read from the file at once
-    show_progress:bool=True, # progress bar
-)->np.ndarray:
-    "The run's predictions (physical units) for jets `idx` of `path`, read in chunks"
-    from e2e_nb.data import open_jets
-    jf = open_jets(path); cfg = run.config
-    idx = np.arange(len(jf)) if idx is None else np.sort(np.asarray(idx, np.int64))
-    sk = list(cfg.get('scalars') or [])
-    _check_keys(jf, sk, 'scalar input')
-    missing = [c for c in cfg['channels'] if c not in jf.channels]
-    if missing: raise E2EDataError(f'channel {missing[0]!r} not in file', file=jf.path, key='channels', expected=f"the run's channels {cfg['channels']}")
-    out = []
-    for i in progress(range(0, len(idx), chunk), desc='predicting', unit='chunk', disable=None if show_progress else True):
-        ci = idx[i:i + chunk]
-        x = jf.read_images(ci, channels=cfg['channels'])
-        s = None
-        if sk: sc = jf.read_scalars(sk, ci); s = np.stack([np.asarray(sc[k], np.float32) for k in sk], 1)
-        out.append(np.asarray(run.predict(x, s, batch_size=batch_size)))
-    return np.concatenate(out) if out else np.zeros((0, 1), np.float32)
 
 # %% ../nbs/12_evaluation.ipynb #b9a2ca72
 def _read(path, keys, idx):
@@ -545,7 +514,7 @@ def evaluate_scan(
     for f in files:
         idx = np.arange(len(open_jets(f)))[:max_jets]
         sc = _read(f, [*base.values(), 'contained'], idx)
-        p = predict_file(run, f, idx, batch_size=batch_size, show_progress=show_progress)
+        p = run.predict_file(f, idx, batch_size=batch_size, show_progress=show_progress)
         v = {name: p[:, cfg['targets'].index(mt)] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
         if image: v['image_mass'] = image_mass_file(f, idx)
         vals.append(v); cont.append(sc.get('contained'))
@@ -597,7 +566,7 @@ def evaluate_run(
     idx = idx[np.isfinite(truth) & (truth > 0)] # QCD jets have no generated top mass
     if max_jets is not None: idx = idx[:max_jets]
     if len(idx) == 0: raise E2EDataError(f'no jets to evaluate (no finite positive {target!r} in the evaluation set)', file=data, key=target, expected='some valid jets')
-    out = predict_file(run, data, idx, batch_size=batch_size, show_progress=show_progress)
+    out = run.predict_file(data, idx, batch_size=batch_size, show_progress=show_progress)
     pm = out[:, targets.index(target)] if out.ndim == 2 else out
     metrics,figs = _evaluate_regressor(cfg, data, idx, target, pm, out, plan, run, qcd, batch_size, rl, show_progress, n_boot)
     if scan:
@@ -698,7 +667,8 @@ def _qcd_masses(cfg, data, qcd, run, base, batch_size, show_progress=True, max_q
             continue
         i = np.flatnonzero(jf.read_scalars(['process'])['process'] == 2)[:max_qcd]
         if not len(i): continue
-        p = predict_file(run, f, i, batch_size=batch_size, show_progress=show_progress)[:, cfg['targets'].index(mass_target(cfg['targets']))]
+        p = run.predict_file(f, i, batch_size=batch_size, show_progress=show_progress)
+        p = p[:, cfg['targets'].index(mass_target(cfg['targets']))]
         sc = _read(f, ['m_sd_gen', *base.values()], i)
         vals = {cfg['model']: p, **{f'{k} (raw)': sc.get(key, np.full(len(i), np.nan)) for k,key in base.items()}}
         for k,v in vals.items(): res.setdefault(k, []).append(np.asarray(v, np.float64))
@@ -721,7 +691,7 @@ def _evaluate_classifier(cfg, run, data, qcd, target, max_jets, batch_size, rl, 
         idx = calibration_plan(cfg, f)['eval_idx']
         if max_jets is not None: idx = idx[:max_jets]
         if not len(idx): continue
-        out = predict_file(run, f, idx, batch_size=batch_size, show_progress=show_progress)
+        out = run.predict_file(f, idx, batch_size=batch_size, show_progress=show_progress)
         p = out[:, 1:].sum(1) if out.ndim == 2 and out.shape[1] > 1 and len(cfg['targets']) == 1 else (out[:, 0] if out.ndim == 2 else out) # softmax: P(not class 0)
         labels.append(_read(f, [target], idx)[target])
         sc = _read(f, [base[k] for k in cals], idx)

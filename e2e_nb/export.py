@@ -522,6 +522,7 @@ def holdout_jets(
 )->tuple:
     "Raw frames (n, C, 125, 125) and scalars (n, S) or None of jets the model was not trained on"
     from e2e_nb.data import open_jets, sample_file
+    from e2e_nb.loader import per_file
     chans,keys = config.get('channels') or None,list(config.get('scalars') or [])
     def read(f, idx):
         jf = open_jets(f)
@@ -533,8 +534,7 @@ def holdout_jets(
     files = [Path(f) for f in config.get('data') or []]
     if split is not None and files and all(f.exists() for f in files):
         idx = np.sort(np.asarray(split.get('test', []), int))[:n_jets]
-        lens = np.cumsum([0] + [len(open_jets(f)) for f in files])
-        parts = [read(f, idx[(idx >= lens[k]) & (idx < lens[k+1])] - lens[k]) for k,f in enumerate(files) if ((idx >= lens[k]) & (idx < lens[k+1])).any()]
+        parts = [read(f, loc) for f,loc in per_file(idx, files) if len(loc)]
         if parts:
             return np.concatenate([a for a,_ in parts]), (np.concatenate([b for _,b in parts]) if keys else None)
     return read(sample_file(n_jets=n_jets, seed=20260, process='topgun'), np.arange(n_jets))

@@ -13,7 +13,7 @@ from .core import E2EDataError
 from .data import open_jets, JetFile
 
 # %% auto #0
-__all__ = ['file_lengths', 'split_indices', 'JetDataset']
+__all__ = ['file_lengths', 'file_offsets', 'per_file', 'split_indices', 'JetDataset']
 
 # %% ../nbs/08_loader.ipynb #65299249
 def _as_list(files): return [files] if isinstance(files, (str, Path, JetFile)) else list(files)
@@ -27,6 +27,22 @@ def file_lengths(
         if isinstance(f, JetFile): out.append(len(f)); continue
         with open_jets(f) as jf: out.append(len(jf))
     return np.array(out, dtype=np.int64)
+
+# %% ../nbs/08_loader.ipynb #cef0bec6
+def file_offsets(
+    files, # paths or `JetFile`s, concatenated in this order
+)->np.ndarray:
+    "Global index of each file's first jet, then the total: the jets of file `k` are `off[k]:off[k+1]`"
+    return np.r_[0, np.cumsum(file_lengths(files))].astype(np.int64)
+
+# %% ../nbs/08_loader.ipynb #e6aee967
+def per_file(
+    idx, # global jet indices into `files`
+    files, # paths or `JetFile`s, concatenated in this order
+)->list:
+    "`[(file, local indices)]`: the global indices `idx` that fall in each file, as indices into that file"
+    off,idx = file_offsets(files),np.asarray(idx, np.int64)
+    return [(f, idx[(idx >= off[k]) & (idx < off[k+1])] - off[k]) for k,f in enumerate(_as_list(files))]
 
 # %% ../nbs/08_loader.ipynb #3165a6a6
 def _strata(v, n_bins):

@@ -25,7 +25,7 @@ def fit_response_correction(
     "Fit the median-response inversion on the run's training split and store it in `config.json`; returns it"
     from e2e_nb.training import load_run
     from e2e_nb.data import open_jets
-    from e2e_nb.loader import file_lengths
+    from e2e_nb.loader import per_file
     run_dir = Path(run_dir); cf = run_dir/'config.json'
     run = load_run(run_dir, device='cpu')
     cfg = dict(run.config); cfg.pop('response_correction', None)
@@ -33,10 +33,8 @@ def fit_response_correction(
         raise E2EDataError(f"task {cfg['task']!r} with targets {cfg['targets']}", file=cf, key='targets', expected='a regression of one target')
     run.config = cfg # predict without any earlier correction
     idx = run.split()['train'][:max_jets]
-    off = np.r_[0, np.cumsum(file_lengths(cfg['data']))]
     pred, y = [], []
-    for k, f in enumerate(cfg['data']): # per file: predict_file reads and predicts in chunks, so memory stays flat
-        loc = idx[(idx >= off[k]) & (idx < off[k+1])] - off[k]
+    for f, loc in per_file(idx, cfg['data']): # predict_file reads and predicts in chunks: memory stays flat
         if not len(loc): continue
         pred.append(run.predict_file(f, loc, batch_size=batch_size)[:, 0])
         with open_jets(f) as jf: y.append(jf.read_scalars([cfg['targets'][0]], loc)[cfg['targets'][0]])

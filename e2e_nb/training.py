@@ -7,6 +7,8 @@ from __future__ import annotations
 import os, sys, re, json, math, time, random, tempfile, datetime, functools, inspect
 from pathlib import Path
 from contextlib import nullcontext, contextmanager
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace, MISSING
 from functools import partial
 import numpy as np
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -17,15 +19,16 @@ from . import __version__
 from .core import atomic_path, seed_everything, get_device, progress, get_logger, E2EDataError, at_scale, e2e_path, dashed_cli
 from .models import create_model, count_parameters, MODELS
 from .data import open_jets
-from .loader import split_indices, JetDataset
+from .loader import split_indices, JetDataset, per_file
 from .preprocess import Preprocessor, Augment
 
 # %% auto #0
 __all__ = ['LOSSES', 'LOG_FIELDS', 'DEFAULT_TARGETS', 'FIT_KEYS', 'gaussian_nll', 'get_loss', 'make_optimizer', 'make_scheduler',
            'get_rng_state', 'set_rng_state', 'save_checkpoint', 'load_checkpoint', 'E2EModel', 'init_distributed',
-           'save_weights', 'load_weights', 'write_log', 'evaluate_loss', 'fit', 'run_split', 'build_model', 'raw_input',
-           'raw_preprocessor', 'make_config', 'config_for_model', 'torch_threads', 'train', 'Run', 'load_run',
-           'e2e_train']
+           'save_weights', 'load_weights', 'write_log', 'read_log', 'evaluate_loss', 'Callback', 'Learner',
+           'ParamSchedule', 'EarlyStopping', 'BestWeights', 'Checkpoint', 'CSVLog', 'ProgressLog', 'OnEpoch', 'fit',
+           'run_split', 'build_model', 'raw_input', 'raw_preprocessor', 'RunConfig', 'as_config', 'make_config',
+           'config_for_model', 'torch_threads', 'train_config', 'train', 'Run', 'load_run', 'e2e_train']
 
 # %% ../nbs/11_training.ipynb #f6fe4886
 def gaussian_nll(
@@ -245,6 +248,16 @@ def write_log(
     ax.set_xlabel('epoch'); ax.set_ylabel('loss (scaled target)'); ax.legend(); fig.tight_layout()
     with atomic_path(out/'loss.png') as tmp: fig.savefig(tmp, format='png', dpi=90)
 
+# %% ../nbs/11_training.ipynb #de36ec00
+def read_log(
+    run_dir, # a run directory
+)->list:
+    "The per-epoch rows of RUN_DIR/log.csv as dicts of floats ([] before the first epoch has ended)"
+    import csv
+    p = Path(run_dir)/'log.csv'
+    if not p.exists(): return []
+    with open(p, newline='') as f: return [{k: float(v) for k,v in r.items()} for r in csv.DictReader(f)]
+
 # %% ../nbs/11_training.ipynb #a6aafccb
 def _batch_to(b, device):
     x,s,y = b
@@ -288,29 +301,203 @@ def evaluate_loss(
     tot,n = _allreduce([tot, n], device)
     return tot/n if n else float('nan')
 
-# %% ../nbs/11_training.ipynb #97ac3a97
-def _train_epoch(model, dl, opt, sched, scaler, loss_fn, prep, task, device, amp, bf16, channels_last, clip,
-                 scalar_mean, scalar_std, augment, steps, bar):
-    "One pass over `steps` batches of `dl`; returns (sum of loss × jets, jets) on this rank"
-    model.train(); tot,n = torch.zeros((), dtype=torch.float64, device=device), 0
-    it = iter(dl)
-    for i in range(steps):
-        x,s,y = _prepare(*_batch_to(next(it), device), prep, task, scalar_mean, scalar_std, channels_last, augment)
-        with _autocast(device, amp, bf16): p = model(x, s) if s is not None else model(x)
-        loss = loss_fn(p.float(), y)
-        scaler.scale(loss).backward()
-        if clip:
-            scaler.unscale_(opt)
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
-        scaler.step(opt); scaler.update(); opt.zero_grad(set_to_none=True)
-        if sched is not None and sched.e2e_step == 'batch': sched.step()
-        tot += loss.detach().double()*len(y); n += len(y)
-        if bar is not None:
-            bar.update(1)
-            if i % 5 == 0 or i == steps-1: bar.set_postfix(loss=f'{(tot/n).item():.4g}')
-    return tot.item(), n
+# %% ../nbs/11_training.ipynb #040828b2
+class Callback:
+    "A training behaviour: `Learner.fit` calls the methods named after its events, e.g. `after_epoch(learn)`"
+    order = 0   # callbacks run in increasing `order` at each event
+    def __call__(self, event:str, learn): getattr(self, event, lambda learn: None)(learn)
 
-# %% ../nbs/11_training.ipynb #271687a8
+# %% ../nbs/11_training.ipynb #5756c909
+class Learner:
+    "What `fit`'s loop and its callbacks share: the model on its device, the data, loss, optimiser and gradient scaler"
+    def __init__(self,
+                 model:nn.Module, # network taking preprocessed images (and standardised scalars)
+                 train_dl, # iterable of raw (x, s, y) batches; its (dataset's) `set_epoch(e)` orders epoch e
+                 val_dl=None, # iterable of raw validation batches (None: the training loss decides what is best)
+                 loss_fn=F.l1_loss, # `f(pred, y)`, see `get_loss`
+                 opt_func=make_optimizer, # `opt_func(model)` returns the optimiser
+                 cbs=(), # the `Callback`s of this training
+                 device=None, # 'cpu', 'cuda', ... (default: `get_device()`)
+                 prep:nn.Module|None=None, # fitted `Preprocessor` (images → model input, `scale_target`)
+                 task:str='regression', # 'regression' (targets scaled by `prep`) or 'classification'
+                 amp:bool=True, bf16:bool=False, channels_last:bool=False, # precision and memory layout (see `fit`)
+                 clip:float|None=None, # clip the gradient norm to this value
+                 augment=None, # callable applied to raw training images (e.g. `e2e_nb.preprocess.Augment`)
+                 scalar_mean=None, scalar_std=None, # standardisation of the scalar inputs
+                ):
+        dev = self.device = get_device(device) if not isinstance(device, torch.device) else device
+        self.model,self.train_dl,self.val_dl,self.loss_fn = model.to(dev),train_dl,val_dl,loss_fn
+        self.cbs = sorted(cbs, key=lambda c: c.order)
+        self.task,self.amp,self.bf16,self.channels_last = task,amp,bf16,channels_last
+        self.clip,self.augment = clip,augment
+        self.prep = prep.to(dev) if prep is not None else None
+        if channels_last: model.to(memory_format=torch.channels_last)
+        t = lambda v: torch.as_tensor(np.asarray(v, np.float32), device=dev)
+        self.sm = None if scalar_mean is None or not len(scalar_mean) else t(scalar_mean)
+        self.ss = None if self.sm is None else t(scalar_std)
+        self.steps = int(_allreduce([len(train_dl)], dev, 'min')[0])
+        if self.steps < 1:
+            raise ValueError('the training data give no batch on some rank; use more jets or a smaller batch size')
+        self.opt,self.sched = opt_func(model),None
+        self.scaler = torch.amp.GradScaler(dev.type, enabled=dev.type == 'cuda' and amp and not bf16)
+        self.rank,ddp = _rank(),_ws() > 1
+        ids = [dev.index] if dev.type == 'cuda' else None
+        self.net = nn.parallel.DistributedDataParallel(model, device_ids=ids) if ddp else model
+        self.hist,self.best,self.bad,self.epoch,self.stopped = [],float('inf'),0,0,False
+
+    def __call__(self, event:str):
+        for cb in self.cbs: cb(event, self)
+
+# %% ../nbs/11_training.ipynb #647427bb
+@patch
+def one_batch(self:Learner, b):
+    "One optimiser step on the raw batch `b`; its loss × jets adds to the epoch's `tot`, its jets to `n`"
+    b = _batch_to(b, self.device)
+    x,s,y = _prepare(*b, self.prep, self.task, self.sm, self.ss, self.channels_last, self.augment)
+    with _autocast(self.device, self.amp, self.bf16): p = self.net(x, s) if s is not None else self.net(x)
+    loss = self.loss_fn(p.float(), y)
+    self.scaler.scale(loss).backward()
+    if self.clip:
+        self.scaler.unscale_(self.opt)
+        nn.utils.clip_grad_norm_(self.net.parameters(), self.clip)
+    self.scaler.step(self.opt); self.scaler.update(); self.opt.zero_grad(set_to_none=True)
+    self.tot += loss.detach().double()*len(y); self.n += len(y)
+    self('after_batch')
+
+# %% ../nbs/11_training.ipynb #2b972073
+@patch
+def train_epoch(self:Learner):
+    "One pass over `steps` training batches: `train_loss` (mean over all ranks), jets `n` and `seconds`"
+    t0 = time.perf_counter()
+    self.net.train(); self.tot,self.n = torch.zeros((), dtype=torch.float64, device=self.device), 0
+    it = iter(self.train_dl)
+    for self.i in range(self.steps): self.one_batch(next(it))
+    self.seconds = time.perf_counter() - t0; self('after_train')
+    tot,self.n = _allreduce([self.tot.item(), self.n], self.device)
+    self.train_loss = tot/self.n
+
+# %% ../nbs/11_training.ipynb #315c2a4d
+@patch
+def validate(self:Learner):
+    "`val_loss` (NaN without validation data) and `crit`, the loss that decides what is best"
+    ev = (self.prep, self.task, self.device, self.amp, self.bf16, self.channels_last, self.sm, self.ss)
+    self.val_loss = float('nan') if self.val_dl is None else evaluate_loss(self.model, self.val_dl, self.loss_fn, *ev)
+    self.crit = self.train_loss if self.val_dl is None else self.val_loss
+    self('after_validate')
+
+# %% ../nbs/11_training.ipynb #1285aefb
+@patch
+def fit(self:Learner,
+        epochs:int, # train until this many epochs are done (a resumed run counts those it had)
+       )->list:
+    "Train until `epochs` epochs are done or a callback sets `stopped`; returns the per-epoch `hist`"
+    self.n_epochs = epochs; self('before_fit')
+    while self.epoch < epochs and not self.stopped:
+        for d in (self.train_dl, getattr(self.train_dl, 'dataset', None)):
+            if hasattr(d, 'set_epoch'): d.set_epoch(self.epoch); break
+        self('before_epoch'); self.train_epoch(); self.validate()
+        self.improved = self.crit < self.best
+        self.best,self.bad = (self.crit, 0) if self.improved else (self.best, self.bad + 1)
+        self.epoch += 1
+        self.hist.append(dict(epoch=self.epoch, train_loss=self.train_loss, val_loss=self.val_loss,
+                              lr=self.opt.param_groups[0]['lr'], seconds=round(self.seconds, 3),
+                              jets_per_s=round(self.n/self.seconds, 2), best_val_loss=self.best))
+        self('after_epoch')
+    self('after_fit')
+    if _ws() > 1: dist.barrier()
+    return self.hist
+
+# %% ../nbs/11_training.ipynb #18932905
+class ParamSchedule(Callback):
+    "The learning-rate schedule `make_scheduler(name)`: one-cycle steps after each batch, reduce-on-plateau each epoch"
+    order = -10   # the scheduler exists before `Checkpoint` restores its state
+    def __init__(self,
+                 name:str='onecycle', # 'onecycle', 'plateau' or 'constant'
+                 patience:int=3, # reduce-on-plateau: epochs without improvement before the rate is divided by 10
+                ): self.name,self.patience = name,patience
+    def before_fit(self, learn):
+        learn.sched = make_scheduler(learn.opt, self.name, learn.n_epochs, learn.steps, self.patience)
+    def after_batch(self, learn):
+        if learn.sched is not None and learn.sched.e2e_step == 'batch': learn.sched.step()
+    def after_validate(self, learn):
+        if learn.sched is not None and learn.sched.e2e_step == 'epoch': learn.sched.step(learn.crit)
+
+# %% ../nbs/11_training.ipynb #d03a76ea
+class EarlyStopping(Callback):
+    "Stop after `patience` epochs without a better loss (the validation loss, else the training loss)"
+    order = 10   # after the epoch's log line, before `Checkpoint` records `stopped`
+    def __init__(self, patience:int): self.patience = patience
+    def after_epoch(self, learn):
+        learn.stopped = learn.bad >= self.patience
+        if learn.stopped and learn.rank == 0:
+            get_logger('e2e_nb.training').info(f'early stopping after epoch {learn.epoch}: '
+                                                f'no improvement for {self.patience} epochs')
+
+# %% ../nbs/11_training.ipynb #f7a84cae
+class BestWeights(Callback):
+    "Write the weights to `path` (`save_weights`, safetensors) whenever an epoch improves on the best loss"
+    def __init__(self, path): self.path = Path(path)
+    def after_epoch(self, learn):
+        if learn.improved and learn.rank == 0: save_weights(learn.model, self.path)
+
+# %% ../nbs/11_training.ipynb #882e94e0
+class Checkpoint(Callback):
+    "After every epoch write `out/checkpoints/last.pt`; with `resume`, continue from it (weights, optimiser, RNG, ...)"
+    order = 20
+    def __init__(self,
+                 out, # run directory
+                 resume:bool=False, # continue from the checkpoint if there is one
+                ): self.out,self.path,self.resume = out,Path(out)/'checkpoints'/'last.pt',resume
+    def before_fit(self, learn):
+        if not (self.resume and self.path.exists()): return
+        ck = load_checkpoint(self.path, 'cpu')   # RNG states must stay CPU tensors; load_state_dict moves the rest
+        learn.model.load_state_dict(ck['model']); learn.opt.load_state_dict(ck['optimizer'])
+        learn.scaler.load_state_dict(ck['scaler'])
+        if learn.sched is not None: learn.sched.load_state_dict(ck['scheduler'])
+        learn.hist,learn.best,learn.bad = ck['history'],ck['best_val_loss'],ck['bad_epochs']
+        learn.epoch,learn.stopped = ck['epoch'],ck['stopped']
+        set_rng_state(ck['rng'])
+        get_logger('e2e_nb.training').info(f'resuming {self.out} after epoch {learn.epoch}')
+    def after_epoch(self, learn):
+        if learn.rank: return
+        sched,prep = learn.sched,learn.prep
+        save_checkpoint(self.path, epoch=learn.epoch, model=learn.model.state_dict(), optimizer=learn.opt.state_dict(),
+                        scheduler=sched.state_dict() if sched is not None else {}, scaler=learn.scaler.state_dict(),
+                        rng=get_rng_state(), history=learn.hist, best_val_loss=learn.best, bad_epochs=learn.bad,
+                        stopped=learn.stopped, preprocessing=json.dumps(prep.to_dict()) if prep is not None else '{}')
+
+# %% ../nbs/11_training.ipynb #3929da09
+class CSVLog(Callback):
+    "Rewrite `out/log.csv` (columns `LOG_FIELDS`) and `out/loss.png` from the history after every epoch"
+    order = 30
+    def __init__(self, out): self.out = Path(out)
+    def after_epoch(self, learn):
+        if learn.rank == 0: write_log(self.out, learn.hist)
+
+# %% ../nbs/11_training.ipynb #32e8f49a
+class ProgressLog(Callback):
+    "A progress bar with the running loss during each epoch and a log line after it (rank 0 only)"
+    def before_epoch(self, learn):
+        self.bar = progress(total=learn.steps, desc=f'epoch {learn.epoch+1}/{learn.n_epochs}', leave=False,
+                            disable=None if learn.rank == 0 else True)
+    def after_batch(self, learn):
+        self.bar.update(1)
+        if learn.i % 5 == 0 or learn.i == learn.steps - 1:
+            self.bar.set_postfix(loss=f'{(learn.tot/learn.n).item():.4g}')
+    def after_train(self, learn): self.bar.close()
+    def after_epoch(self, learn):
+        if learn.rank: return
+        get_logger('e2e_nb.training').info(f'epoch {learn.epoch}/{learn.n_epochs}: train {learn.train_loss:.4g} '
+                                            f'val {learn.val_loss:.4g} ({learn.n/learn.seconds:.0f} jets/s)')
+
+# %% ../nbs/11_training.ipynb #837b65f7
+class OnEpoch(Callback):
+    "Call `f(epoch, val_loss)` after every epoch (1-based) once it is logged; `f` may raise to stop the training"
+    order = 40
+    def __init__(self, f): self.f = f
+    def after_epoch(self, learn): self.f(learn.epoch, learn.val_loss)
+
+# %% ../nbs/11_training.ipynb #164dd7c1
 def fit(
     model:nn.Module, # network taking preprocessed images (and standardised scalars)
     train_dl, # iterable of raw (x, s, y) training batches; its dataset's `set_epoch(e)` fixes the order of epoch e
@@ -323,7 +510,7 @@ def fit(
     optimizer:str='adamw', # 'adam', 'adamw' or 'sgd'
     lr:float=1e-3, # (peak) learning rate
     weight_decay:float=0., # weight decay
-    schedule:str='onecycle', # 'onecycle', 'plateau' or 'constant'
+    schedule:str='onecycle', # 'onecycle', 'plateau' or 'constant' (`ParamSchedule`)
     plateau_patience:int=3, # epochs without improvement before reduce-on-plateau divides the rate by 10
     patience:int|None=None, # early stopping: stop after this many epochs without a better validation loss
     clip:float|None=None, # clip the gradient norm to this value
@@ -338,64 +525,18 @@ def fit(
     seed:int=0, # seed of all random generators
     deterministic:bool=False, # ask for deterministic kernels (needed for bit-identical resumes on GPUs; slower)
     show_progress:bool=True, # progress bar with the live loss (rank 0 only)
+    cbs=(), # further `Callback`s, e.g. `OnEpoch(f)`
 )->list:
     "Train `model`; returns the per-epoch history (also in `out/log.csv`)"
-    device = get_device(device) if not isinstance(device, torch.device) else device
+    std = [ParamSchedule(schedule, plateau_patience), *([ProgressLog()] if show_progress else []),
+           *([EarlyStopping(patience)] if patience else [])]
+    if out is not None: std += [BestWeights(Path(out)/'model.safetensors'), Checkpoint(out, resume), CSVLog(out)]
+    opt_func = partial(make_optimizer, name=optimizer, lr=lr, weight_decay=weight_decay)
     loss_fn = get_loss(loss, task, heteroscedastic)
-    rank,ws = _rank(), _ws()
-    model.to(device)
-    if prep is not None: prep.to(device)
-    if channels_last: model.to(memory_format=torch.channels_last)
-    sm = None if scalar_mean is None or not len(scalar_mean) else torch.as_tensor(np.asarray(scalar_mean, np.float32), device=device)
-    ss = None if sm is None else torch.as_tensor(np.asarray(scalar_std, np.float32), device=device)
-    steps = int(_allreduce([len(train_dl)], device, 'min')[0])
-    if steps < 1: raise ValueError('the training data give no batch on some rank; use more jets or a smaller batch size')
-    opt = make_optimizer(model, optimizer, lr, weight_decay)
-    sched = make_scheduler(opt, schedule, epochs, steps, plateau_patience)
-    scaler = torch.amp.GradScaler(device.type, enabled=device.type == 'cuda' and amp and not bf16)
-    net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None) if ws > 1 else model
+    learn = Learner(model, train_dl, val_dl, loss_fn, opt_func, [*std, *cbs], device, prep, task, amp, bf16,
+                    channels_last, clip, augment, scalar_mean, scalar_std)
     seed_everything(seed, deterministic)
-    hist,best,bad,start,stopped = [], float('inf'), 0, 0, False
-    ck_path = Path(out)/'checkpoints'/'last.pt' if out is not None else None
-    if resume and ck_path is not None and ck_path.exists():
-        ck = load_checkpoint(ck_path, 'cpu')   # RNG states must stay CPU tensors; load_state_dict moves the rest
-        model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); scaler.load_state_dict(ck['scaler'])
-        if sched is not None: sched.load_state_dict(ck['scheduler'])
-        hist,best,bad,start,stopped = ck['history'], ck['best_val_loss'], ck['bad_epochs'], ck['epoch'], ck['stopped']
-        set_rng_state(ck['rng'])
-        get_logger('e2e_nb.training').info(f'resuming {out} after epoch {start}')
-    ev = dict(prep=prep, task=task, device=device, amp=amp, bf16=bf16, channels_last=channels_last, scalar_mean=sm, scalar_std=ss)
-    for e in range(start, epochs):
-        if stopped: break
-        for d in (train_dl, getattr(train_dl, 'dataset', None)):
-            if hasattr(d, 'set_epoch'): d.set_epoch(e); break
-        bar = progress(total=steps, desc=f'epoch {e+1}/{epochs}', leave=False, disable=None if show_progress and rank == 0 else True)
-        t0 = time.perf_counter()
-        tot,n = _train_epoch(net, train_dl, opt, sched, scaler, loss_fn, prep, task, device, amp, bf16, channels_last, clip, sm, ss, augment, steps, bar)
-        secs = time.perf_counter() - t0; bar.close()
-        tot,n = _allreduce([tot, n], device)
-        tl = tot/n
-        vl = evaluate_loss(model, val_dl, loss_fn, **ev) if val_dl is not None else float('nan')
-        crit = vl if val_dl is not None else tl
-        if sched is not None and sched.e2e_step == 'epoch': sched.step(crit)
-        if crit < best:
-            best,bad = crit, 0
-            if out is not None and rank == 0: save_weights(model, Path(out)/'model.safetensors')
-        else: bad += 1
-        stopped = bool(patience) and bad >= patience
-        hist.append(dict(epoch=e+1, train_loss=tl, val_loss=vl, lr=opt.param_groups[0]['lr'], seconds=round(secs, 3),
-                         jets_per_s=round(n/secs, 2), best_val_loss=best))
-        if out is not None and rank == 0:
-            save_checkpoint(ck_path, epoch=e+1, model=model.state_dict(), optimizer=opt.state_dict(),
-                            scheduler=sched.state_dict() if sched is not None else {}, scaler=scaler.state_dict(),
-                            rng=get_rng_state(), history=hist, best_val_loss=best, bad_epochs=bad, stopped=stopped,
-                            preprocessing=json.dumps(prep.to_dict()) if prep is not None else '{}')
-            write_log(out, hist)
-        if show_progress and rank == 0:
-            get_logger('e2e_nb.training').info(f'epoch {e+1}/{epochs}: train {tl:.4g} val {vl:.4g} ({n/secs:.0f} jets/s)')
-        if stopped and rank == 0: get_logger('e2e_nb.training').info(f'early stopping after epoch {e+1}: no improvement for {patience} epochs')
-    if ws > 1: dist.barrier()
-    return hist
+    return learn.fit(epochs)
 
 # %% ../nbs/11_training.ipynb #a3b7a79f
 DEFAULT_TARGETS = dict(regression=['m_gen'], classification=['is_top'])
@@ -422,12 +563,12 @@ def run_split(
 def _scalar_stats(files, keys, idx):
     "Mean and standard deviation of scalars `keys` over global indices `idx` of `files`"
     if not keys: return [], []
-    lens = np.array([len(open_jets(f)) for f in files]); off = np.r_[0, np.cumsum(lens)]
-    vals = []
-    for k,f in enumerate(files):
-        loc = idx[(idx >= off[k]) & (idx < off[k+1])] - off[k]
-        if len(loc): vals.append(np.stack([open_jets(f).read_scalars(keys, loc)[c] for c in keys], 1).astype(np.float64))
-    v = np.concatenate(vals)
+    rows = []
+    for f,loc in per_file(idx, files):
+        if not len(loc): continue
+        r = open_jets(f).read_scalars(keys, loc)
+        rows.append(np.stack([r[c] for c in keys], 1).astype(np.float64))
+    v = np.concatenate(rows)
     return v.mean(0).tolist(), np.maximum(v.std(0), 1e-6).tolist()
 
 # %% ../nbs/11_training.ipynb #c62504a3
@@ -458,6 +599,91 @@ def raw_preprocessor(model, file, channels, targets, crop, pool, model_kwargs):
         raise ValueError(f'model {model!r} computes four-momenta from the full raw image: crop and pool cannot be used')
     unit = (model_kwargs or {}).get('mass_unit', inspect.signature(MODELS[model]).parameters['mass_unit'].default)
     return Preprocessor(channels, 'none', 0., None, 1, targets, float(unit), in_shape=open_jets(file).image_shape[1:])
+
+# %% ../nbs/11_training.ipynb #a0331b7f
+_RC_TYPES = {'str': str, 'int': int, 'bool': bool, 'list': list, 'dict': dict,
+             'str|None': (str, type(None)), 'dict|None': (dict, type(None))}   # the annotations of `RunConfig`'s fields
+_RC_OPTIONAL = ('response_correction', 'shipped_from')   # written only when set
+
+@dataclass(kw_only=True)
+class RunConfig(Mapping):
+    "A run's configuration (config.json): typed fields, read as attributes or as a mapping"
+    model:str # registered model name (`e2e_nb.models.list_models()`)
+    model_kwargs:dict = field(default_factory=dict) # the model's options
+    in_channels:int = 0 # image channels the network takes
+    img_size:int = 0 # side of the network's (preprocessed) input images, in pixels
+    channels:list # channel names, in the order the network takes them
+    targets:list # target scalars
+    scalars:list = field(default_factory=list) # scalar inputs
+    task:str = 'regression' # 'regression' or 'classification'
+    heteroscedastic:bool = False # the network predicts means and log-variances
+    n_outputs:int = 1 # network outputs (without the log-variances)
+    preprocessing:dict = field(default_factory=dict) # `Preprocessor.to_dict()`
+    scalar_scaling:dict = field(default_factory=lambda: dict(mean=[], std=[])) # standardisation of the scalar inputs
+    data:list # training files (absolute paths), concatenated in this order for the global jet indices
+    image_seed:str|None = None # detector setting of the training images (`e2e_nb.detector`); None: unknown
+    track_image:str|None = None # how the track channels were made; None: unknown
+    split:dict = field(default_factory=dict) # `run_split` settings: seed, fractions, stratify, group, max_jets, n_jets
+    training:dict = field(default_factory=dict) # epochs, batch_size and the `fit` hyper-parameters (`FIT_KEYS`)
+    init_from:str|None = None # run whose weights started this one
+    e2e_nb_version:str|None = None # package version that wrote it
+    created:str|None = None # ISO time of creation
+    response_correction:dict|None = None # `e2e_nb.response.fit_response_correction`'s output
+    shipped_from:dict|None = None # provenance of shipped weights (tools/ship_weights.py)
+    _keys:tuple|None = field(default=None, repr=False, compare=False) # the keys it was read with, in order
+
+    def _present(self)->list:
+        names = [f.name for f in fields(self)][:-1]
+        keys = list(self._keys) if self._keys is not None else [k for k in names if k not in _RC_OPTIONAL]
+        return keys + [k for k in _RC_OPTIONAL if k not in keys and getattr(self, k) is not None]
+    def __getitem__(self, k):
+        if k not in self._present(): raise KeyError(k)
+        return getattr(self, k)
+    def __iter__(self): return iter(self._present())
+    def __len__(self): return len(self._present())
+
+# %% ../nbs/11_training.ipynb #64202048
+@patch(cls_method=True)
+def from_dict(cls:RunConfig,
+              d:dict, # the content of a config.json
+              file=None, # where it was read (for error messages)
+             )->RunConfig:
+    "Check the keys and JSON types of `d` and wrap it"
+    fs = {f.name: f for f in fields(cls) if f.name != '_keys'}
+    for k,v in d.items():
+        if k not in fs: raise E2EDataError('unknown configuration key', file=file, key=k, expected=f'one of {list(fs)}')
+        t = fs[k].type.replace(' ', '')   # the annotation as text ('str|None')
+        if not isinstance(v, _RC_TYPES[t]): raise E2EDataError(f'a {type(v).__name__}', file=file, key=k, expected=t)
+    need = [k for k,f in fs.items() if f.default is MISSING and f.default_factory is MISSING and k not in d]
+    if need: raise E2EDataError('run-configuration key missing', file=file, key=need[0], expected=f'all of {need}')
+    return cls(**d, _keys=tuple(d))
+
+@patch
+def to_dict(self:RunConfig)->dict:
+    "The content of config.json: the keys it was read with (a new configuration: all but unset optional ones)"
+    return {k: self[k] for k in self}
+
+@patch(cls_method=True)
+def load(cls:RunConfig, path)->RunConfig:
+    "Read and check a config.json"
+    path = Path(path)
+    if not path.exists(): raise E2EDataError('run configuration not found', file=path, expected='an e2e-train run')
+    try: d = json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise E2EDataError(f'not valid JSON: {e}', file=path) from None
+    if not isinstance(d, dict): raise E2EDataError(f'a JSON {type(d).__name__}', file=path, expected='a JSON object')
+    return cls.from_dict(d, path)
+
+@patch
+def save(self:RunConfig, path)->Path:
+    "Write config.json atomically"
+    with atomic_path(path) as tmp: tmp.write_text(json.dumps(self.to_dict(), indent=1))
+    return Path(path)
+
+def as_config(
+    cfg, # a `RunConfig`, or a dict of config.json's content
+)->RunConfig:
+    "`cfg` as a `RunConfig` (a dict is checked by `RunConfig.from_dict`)"
+    return cfg if isinstance(cfg, RunConfig) else RunConfig.from_dict(dict(cfg))
 
 # %% ../nbs/11_training.ipynb #0c833faf
 def _check_files(data):
@@ -498,7 +724,7 @@ def make_config(
     max_jets:int|None=None, split_seed:int=0, fractions=(0.8, 0.1, 0.1), # jets used and their split
     init_from=None, init_preprocessing:bool=True, # transfer learning: start from this run's weights (and preprocessing)
     **training, # hyper-parameters for `fit` (batch_size, lr, loss, optimizer, schedule, patience, clip, seed, ...)
-)->dict:
+)->RunConfig:
     "Split the data, fit the preprocessing on the training split and return the complete run configuration"
     if task not in DEFAULT_TARGETS: raise ValueError(f"unknown task {task!r}; expected 'regression' or 'classification'")
     files,chans = _check_files(data)
@@ -524,7 +750,7 @@ def make_config(
     loss = training['loss'] = get_loss(training.get('loss'), task, heteroscedastic) and (training.get('loss') or
         ('gaussian_nll' if heteroscedastic else 'l1' if task == 'regression' else 'bce'))   # checked, and recorded by name
     sm,ss = ([0.] * len(scalars), [1.] * len(scalars)) if raw_input(model) else _scalar_stats(files, scalars, sp['train'])
-    return dict(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
+    return RunConfig(model=model, model_kwargs=dict(model_kwargs or {}), in_channels=len(channels), img_size=img_size,
                 channels=channels, targets=targets, scalars=scalars, task=task, heteroscedastic=heteroscedastic,
                 n_outputs=(n_classes or 2) if loss == 'ce' else len(targets), preprocessing=prep.to_dict(),
                 scalar_scaling=dict(mean=sm, std=ss), data=files, image_seed=_image_setting(files),
@@ -535,18 +761,17 @@ def make_config(
 
 # %% ../nbs/11_training.ipynb #3c8e8961
 def config_for_model(
-    cfg:dict, # a `make_config` result
+    cfg:RunConfig, # a `make_config` result
     model:str, # another registered model
     model_kwargs:dict|None=None, # its options
-)->dict:
-    "`cfg` for `model`: the same files, split and training settings; a raw-input model gets its raw preprocessing and seed"
-    c = {**cfg, 'model': model, 'model_kwargs': dict(model_kwargs or {})}
-    if raw_input(model):
-        prep = raw_preprocessor(model, cfg['data'][0], cfg['channels'], cfg['targets'], None, 1, model_kwargs)
-        sc = list(MODELS[model].input_scalars)
-        c.update(preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc,
-                 scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
-    return c
+)->RunConfig:
+    "`cfg` for `model`: the same files, split and training; a raw-input model gets its raw preprocessing and scalars"
+    c = replace(as_config(cfg), model=model, model_kwargs=dict(model_kwargs or {}))
+    if not raw_input(model): return c
+    prep = raw_preprocessor(model, c.data[0], c.channels, c.targets, None, 1, model_kwargs)
+    sc = list(MODELS[model].input_scalars)
+    return replace(c, preprocessing=prep.to_dict(), img_size=prep.in_shape[-1], scalars=sc,
+                   scalar_scaling=dict(mean=[0.] * len(sc), std=[1.] * len(sc)))
 
 # %% ../nbs/11_training.ipynb #1991741a
 @contextmanager
@@ -560,9 +785,49 @@ def torch_threads(
     finally: torch.set_num_threads(old)
 
 # %% ../nbs/11_training.ipynb #bb7af7a7
-FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp', 'bf16',
-            'channels_last', 'seed', 'deterministic')
+FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp',
+            'bf16', 'channels_last', 'seed', 'deterministic')   # the `fit` arguments a configuration's `training` holds
 
+def _check_new(out:Path):
+    if (out/'checkpoints'/'last.pt').exists():
+        raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it '
+                              'or choose another directory')
+
+def train_config(
+    cfg:RunConfig, # a run configuration (`make_config`, `config_for_model`, `RunConfig.load`; a dict is checked)
+    out, # run directory: `config.json` is written there (unless resuming), then the weights, checkpoint and log
+    resume:bool=False, # continue the run in `out` from its last checkpoint
+    model:nn.Module|None=None, # the network to train (default: `build_model(cfg)` after seeding with the run's seed)
+    workers:int=0, # DataLoader worker processes
+    threads:int|None=None, # torch CPU threads while training (None: torch's current setting)
+    device=None, # 'cpu', 'cuda', ... (default: CUDA if available; cuda:LOCAL_RANK under torchrun)
+    show_progress:bool=False, # progress bar and per-epoch log lines
+    cbs=(), # further `Callback`s, e.g. `OnEpoch(f)`
+)->Run|None:
+    "Train (or resume) the run `cfg` describes in `out`; returns its `Run` (None on ranks other than 0 under torchrun)"
+    rank,ws,dev = init_distributed(device); out = Path(out); cfg = as_config(cfg); tr = cfg.training
+    if not resume:
+        _check_new(out)
+        if rank == 0: cfg.save(out/'config.json')
+    with torch_threads(threads):
+        if model is None: seed_everything(tr.get('seed', 0)); model = build_model(cfg)
+        if cfg.init_from and not resume:
+            skipped = load_weights(model, Path(cfg.init_from)/'model.safetensors', strict=False)
+            if rank == 0:
+                get_logger('e2e_nb.training').info(f"initialised from {cfg.init_from}; not loaded: {skipped or 'none'}")
+        sp,bs = run_split(cfg),tr.get('batch_size', 64)
+        ds = lambda idx, shuffle: JetDataset(cfg.data, channels=cfg.channels, targets=cfg.targets, scalars=cfg.scalars,
+                                             indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
+        dl = lambda idx, shuffle: torch.utils.data.DataLoader(ds(idx, shuffle), batch_size=bs, num_workers=workers,
+                                                              pin_memory=dev.type == 'cuda')
+        fit(model, dl(sp['train'], True), dl(sp['val'], False) if len(sp['val']) else None, epochs=tr['epochs'],
+            prep=Preprocessor.from_dict(cfg.preprocessing), task=cfg.task, heteroscedastic=cfg.heteroscedastic,
+            scalar_mean=cfg.scalar_scaling['mean'], scalar_std=cfg.scalar_scaling['std'], out=out, resume=resume,
+            device=dev, augment=Augment(cfg.channels).to(dev) if tr.get('augment') else None,
+            show_progress=show_progress, cbs=cbs, **{k: tr[k] for k in FIT_KEYS if k in tr})
+    return load_run(out, device=dev) if rank == 0 else None
+
+# %% ../nbs/11_training.ipynb #17a8290a
 def train(
     data=None, # input files (ignored when resuming: the run's config.json names them)
     out=None, # run directory (default: e2e_path('runs', <model>_<time>))
@@ -575,38 +840,18 @@ def train(
     **kwargs, # `make_config` arguments (model, epochs, task, targets, ...) and `fit` hyper-parameters (lr, loss, ...)
 ):
     "Train (or resume) a run and return its `Run` (None on ranks other than 0 under torchrun)"
-    rank,ws,dev = init_distributed(device)
+    init_distributed(device)
     with torch_threads(threads):   # `threads` applies to this run only
-        if out is None: out = e2e_path('runs', f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}", create=True)
-        out = Path(out)
+        name = f"{kwargs.get('model', 'resnet15')}_{datetime.datetime.now():%Y%m%d_%H%M%S}"
+        out = Path(out if out is not None else e2e_path('runs', name, create=True))
         if resume:
-            if not (out/'config.json').exists(): raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory written by e2e-train')
-            cfg = json.loads((out/'config.json').read_text())
+            if not (out/'config.json').exists():
+                raise E2EDataError('nothing to resume', file=out/'config.json', expected='a run directory of e2e-train')
+            cfg = RunConfig.load(out/'config.json')
         else:
-            if (out/'checkpoints'/'last.pt').exists():
-                raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it or choose another directory')
-            cfg = make_config(data, out, **{k: v for k,v in kwargs.items()}, batch_size=batch_size)
-            if rank == 0:
-                with atomic_path(out/'config.json') as tmp: tmp.write_text(json.dumps(cfg, indent=1))
-        tr = cfg['training']
-        seed_everything(tr.get('seed', 0))
-        model = build_model(cfg)
-        if cfg.get('init_from') and not resume:
-            skipped = load_weights(model, Path(cfg['init_from'])/'model.safetensors', strict=False)
-            if rank == 0: get_logger('e2e_nb.training').info(f"initialised from {cfg['init_from']}; not loaded: {skipped or 'none'}")
-        prep = Preprocessor.from_dict(cfg['preprocessing'])
-        sp = run_split(cfg)
-        mk = lambda idx, shuffle: JetDataset(cfg['data'], channels=cfg['channels'], targets=cfg['targets'], scalars=cfg['scalars'],
-                                             indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
-        pin = dev.type == 'cuda'
-        bs = tr.get('batch_size', batch_size)
-        train_dl = torch.utils.data.DataLoader(mk(sp['train'], True), batch_size=bs, num_workers=workers, pin_memory=pin)
-        val_dl = torch.utils.data.DataLoader(mk(sp['val'], False), batch_size=bs, num_workers=workers, pin_memory=pin) if len(sp['val']) else None
-        fit(model, train_dl, val_dl, epochs=tr['epochs'], prep=prep, task=cfg['task'], heteroscedastic=cfg['heteroscedastic'],
-            scalar_mean=cfg['scalar_scaling']['mean'], scalar_std=cfg['scalar_scaling']['std'], out=out, resume=resume, device=dev,
-            augment=Augment(cfg['channels']).to(dev) if tr.get('augment') else None,
-            show_progress=show_progress, **{k: tr[k] for k in FIT_KEYS if k in tr})
-        return load_run(out, device=dev) if rank == 0 else None
+            _check_new(out)   # before the splitting and preprocessing work of `make_config`
+            cfg = make_config(data, out, **kwargs, batch_size=batch_size)
+        return train_config(cfg, out, resume, workers=workers, device=device, show_progress=show_progress)
 
 # %% ../nbs/11_training.ipynb #3ff8d04c
 class Run:
@@ -618,7 +863,7 @@ class Run:
         self.dir = Path(run_dir)
         cf = self.dir/'config.json'
         if not cf.exists(): raise E2EDataError('not a run directory (no config.json)', file=cf, expected='a directory written by e2e-train')
-        self.config = json.loads(cf.read_text())
+        self.config = RunConfig.load(cf)
         self.device = get_device(device) if not isinstance(device, torch.device) else device
         self.model = build_model(self.config)
         load_weights(self.model, self.dir/'model.safetensors')
@@ -631,9 +876,8 @@ class Run:
 
     @property
     def history(self)->list:
-        "The per-epoch log (log.csv) as a list of dicts"
-        import csv
-        with open(self.dir/'log.csv') as f: return [{k: float(v) for k,v in r.items()} for r in csv.DictReader(f)]
+        "The per-epoch log (log.csv) as a list of dicts (`read_log`)"
+        return read_log(self.dir)
 
     def e2e_model(self)->E2EModel:
         "Preprocessing + network + target unscaling as one module (raw images in, physical units out)"
@@ -679,18 +923,26 @@ def predict(self:Run,
 def predict_file(self:Run,
                  path, # a jet file with the run's channels (and scalars)
                  idx=None, # sorted local indices (None: all jets)
-                 batch_size:int=256, # jets read and predicted at once
-                 transform=None, # function applied to each batch of raw images (N, C, H, W) before the model
+                 batch_size:int=256, # jets per forward pass
+                 transform=None, # function applied to each chunk of raw images (N, C, H, W) before the model
+                 chunk:int|None=None, # jets read from the file at once (None: the multiple of `batch_size` nearest 256)
+                 show_progress:bool=False, # progress bar over the chunks
                 )->np.ndarray:
-    "Predictions in physical units for jets `idx` of the file at `path` (images through `transform` if given)"
-    jf = open_jets(path); a = np.arange(len(jf)) if idx is None else np.asarray(idx)
-    out = []
-    for i in range(0, len(a), batch_size):
-        b = a[i:i+batch_size]; sc = self.config['scalars']
-        s = np.stack([jf.read_scalars(sc, b)[k] for k in sc], 1) if sc else None
-        x = jf.read_images(b, channels=self.config['channels'])
-        out.append(self.predict(x if transform is None else transform(x), s, batch_size))
-    return np.concatenate(out) if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
+    "Predictions in physical units for jets `idx` of the file at `path`, read `chunk` jets at a time"
+    c = self.config; sc = list(c['scalars']); chunk = chunk or batch_size*max(1, round(256/batch_size)); out = []
+    with open_jets(path) as jf:
+        for what,have,need in (('channel', jf.channels, c['channels']), ('scalar input', jf.scalar_keys, sc)):
+            if miss := [k for k in need if k not in have]:
+                raise E2EDataError(f'{what} {miss[0]!r} not in file', file=jf.path, key=miss[0],
+                                   expected=f"the run's {what}s {need}")
+        a = np.arange(len(jf)) if idx is None else np.asarray(idx, np.int64)
+        off = None if show_progress else True
+        for i in progress(range(0, len(a), chunk), desc='predicting', unit='chunk', disable=off):
+            b = a[i:i+chunk]; v = jf.read_scalars(sc, b) if sc else None
+            s = np.stack([np.asarray(v[k], np.float32) for k in sc], 1) if sc else None
+            x = jf.read_images(b, channels=c['channels'])
+            out.append(self.predict(x if transform is None else transform(x), s, batch_size))
+    return np.concatenate(out) if out else np.zeros((0, c['n_outputs']*(2 if c['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #9b0c834b
 @dashed_cli

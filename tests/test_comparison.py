@@ -62,7 +62,7 @@ class _Recorder:
 
 def test_tune_never_touches_test_split(files, monkeypatch):
     rec = _Recorder(loader.JetDataset)
-    monkeypatch.setattr(cm, 'JetDataset', rec); monkeypatch.setattr(training, 'JetDataset', rec)
+    monkeypatch.setattr(training, 'JetDataset', rec)   # make_config's preprocessing fit and train_config's loaders
     calls = []
     real = cm.predict_test_jets
     monkeypatch.setattr(cm, 'predict_test_jets', lambda runs, *a, **k: calls.append(list(runs)) or real(runs, *a, **k))
@@ -88,9 +88,9 @@ def test_tune_reports_and_prunes(files):
                   out=files['dir']/'prune', keep_runs=True)
     t0,t1 = res.study.trials
     assert t0.state == optuna.trial.TrialState.COMPLETE and t1.state == optuna.trial.TrialState.PRUNED
-    h = cm._read_log(t0.user_attrs['run_dir'])
+    h = training.read_log(t0.user_attrs['run_dir'])
     assert t0.intermediate_values == {1: h[0]['val_loss'], 2: h[1]['val_loss']} and t0.value == min(r['val_loss'] for r in h)
-    assert len(cm._read_log(files['dir']/'prune'/'trial_1')) == 1  # stopped after its first epoch
+    assert len(training.read_log(files['dir']/'prune'/'trial_1')) == 1  # stopped after its first epoch
 
 def test_bad_inputs(files):
     with pytest.raises(ValueError, match="unknown model 'nope'"): cm.compare_models([files['train']], files['test'], models=['fcnn', 'nope'])

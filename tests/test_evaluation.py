@@ -10,6 +10,7 @@ from e2e_nb.core import E2EDataError
 from e2e_nb.data import write_synthetic_e2e, open_jets
 from e2e_nb.loader import split_indices
 from e2e_nb.schema import CHANNELS
+from e2e_nb.training import RunConfig
 from e2e_nb import evaluation as ev
 
 N = 160 # jets per test file: small, the CLI test predicts all of them
@@ -88,10 +89,8 @@ def files(synthetic, tmp_path_factory):
     return dict(train=synthetic(N, 1), test=synthetic(N, 2), qcd=synthetic(40, 3, 'qcd'), dir=tmp_path_factory.mktemp('evaldata'))
 
 def _config(files, **kw):
-    return dict(model='standin', model_kwargs={}, in_channels=8, img_size=125, targets=['m_gen'], scalars=[],
-                channels=CHANNELS,
-                task='regression', heteroscedastic=False, preprocessing={}, data=[str(files['train'])],
-                split=dict(seed=0, fractions=[0.6, 0.2, 0.2], stratify='m_gen', group='event'), **kw)
+    return RunConfig(model='standin', in_channels=8, img_size=125, targets=['m_gen'], channels=CHANNELS, data=[str(files['train'])],
+                     split=dict(seed=0, fractions=[0.6, 0.2, 0.2], stratify='m_gen', group='event'), **kw)
 
 def test_calibration_fitted_on_train_split_only(files):
     cfg = _config(files)
@@ -160,7 +159,7 @@ def test_cli_end_to_end(run_dir, files, tmp_path, capsys):
 # ---------------------------------------------------------------- bad inputs
 
 def test_run_without_model(files, tmp_path):
-    d = tmp_path/'run'; d.mkdir(); (d/'config.json').write_text(json.dumps(_config(files)))
+    d = tmp_path/'run'; d.mkdir(); _config(files).save(d/'config.json')
     with pytest.raises(E2EDataError, match='model.safetensors'): ev.evaluate_run(d, files['test'])
     with pytest.raises(E2EDataError, match='run directory not found'): ev.evaluate_run(tmp_path/'nope', files['test'])
     (d/'model.safetensors').write_bytes(b'x'); (d/'config.json').unlink()
