@@ -442,12 +442,13 @@ class BestWeights(Callback):
 
 # %% ../nbs/11_training.ipynb #882e94e0
 class Checkpoint(Callback):
-    "After every epoch write `out/checkpoints/last.pt`; with `resume`, continue from it (weights, optimiser, RNG, ...)"
+    "After every epoch write `out/checkpoints/last.pt` (and `epoch_N.pt` if `keep`); with `resume`, continue from it"
     order = 20
     def __init__(self,
                  out, # run directory
                  resume:bool=False, # continue from the checkpoint if there is one
-                ): self.out,self.path,self.resume = out,Path(out)/'checkpoints'/'last.pt',resume
+                 keep:bool=False, # also keep every epoch's network as `checkpoints/epoch_N.pt` (for `learning_curve`)
+                ): self.out,self.path,self.resume,self.keep = out,Path(out)/'checkpoints'/'last.pt',resume,keep
     def before_fit(self, learn):
         if not (self.resume and self.path.exists()): return
         ck = load_checkpoint(self.path, 'cpu')   # RNG states must stay CPU tensors; load_state_dict moves the rest
@@ -465,6 +466,8 @@ class Checkpoint(Callback):
                         scheduler=sched.state_dict() if sched is not None else {}, scaler=learn.scaler.state_dict(),
                         rng=get_rng_state(), history=learn.hist, best_val_loss=learn.best, bad_epochs=learn.bad,
                         stopped=learn.stopped, preprocessing=json.dumps(prep.to_dict()) if prep is not None else '{}')
+        if self.keep: save_checkpoint(self.path.parent/f'epoch_{learn.epoch}.pt', epoch=learn.epoch,
+                                      model=learn.model.state_dict(), history=learn.hist)
 
 # %% ../nbs/11_training.ipynb #3929da09
 class CSVLog(Callback):
@@ -522,6 +525,7 @@ def fit(
     scalar_mean=None, scalar_std=None, # standardisation of the scalar inputs
     out=None, # run directory for checkpoints, best weights and log (None: keep nothing)
     resume:bool=False, # continue from `out/checkpoints/last.pt` if it exists
+    keep_epochs:bool=False, # keep each epoch's network in `out/checkpoints/epoch_N.pt`
     seed:int=0, # seed of all random generators
     deterministic:bool=False, # ask for deterministic kernels (needed for bit-identical resumes on GPUs; slower)
     show_progress:bool=True, # progress bar with the live loss (rank 0 only)
@@ -530,7 +534,7 @@ def fit(
     "Train `model`; returns the per-epoch history (also in `out/log.csv`)"
     std = [ParamSchedule(schedule, plateau_patience), *([ProgressLog()] if show_progress else []),
            *([EarlyStopping(patience)] if patience else [])]
-    if out is not None: std += [BestWeights(Path(out)/'model.safetensors'), Checkpoint(out, resume), CSVLog(out)]
+    if out is not None: std += [BestWeights(Path(out)/'model.safetensors'), Checkpoint(out, resume, keep_epochs), CSVLog(out)]
     opt_func = partial(make_optimizer, name=optimizer, lr=lr, weight_decay=weight_decay)
     loss_fn = get_loss(loss, task, heteroscedastic)
     learn = Learner(model, train_dl, val_dl, loss_fn, opt_func, [*std, *cbs], device, prep, task, amp, bf16,
@@ -786,7 +790,7 @@ def torch_threads(
 
 # %% ../nbs/11_training.ipynb #bb7af7a7
 FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp',
-            'bf16', 'channels_last', 'seed', 'deterministic')   # the `fit` arguments a configuration's `training` holds
+            'bf16', 'channels_last', 'seed', 'deterministic', 'keep_epochs')   # the `fit` arguments a configuration's `training` holds
 
 def _check_new(out:Path):
     if (out/'checkpoints'/'last.pt').exists():
@@ -981,6 +985,7 @@ def e2e_train(
     split_seed:int=0, # seed of the train/val/test split
     augment:store_true=False, # random η and φ flips of the training images
     deterministic:store_true=False, # deterministic kernels (bit-identical resumes on GPUs; slower)
+    keep_epochs:store_true=False, # keep each epoch's network in OUT/checkpoints/epoch_N.pt (e2e-evaluate --checkpoints)
     quiet:store_true=False, # no progress bar
 ):
     "Train an E2E model on jet images and write a run directory (options take `-` or `_`: --batch-size = --batch_size)"
@@ -992,6 +997,6 @@ def e2e_train(
                     model_kwargs=json.loads(model_kwargs) if model_kwargs else None, lr=lr, loss=loss, optimizer=optimizer,
                     weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
                     channels_last=channels_last, seed=seed, augment=augment,
-                    deterministic=deterministic)
+                    deterministic=deterministic, keep_epochs=keep_epochs)
     if run is not None: print(f'{run.dir}: {len(run.history)} epochs, best validation loss {run.history[-1]["best_val_loss"]:.4g}')
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
