@@ -38,6 +38,7 @@ def _group_medians(a, b, n_bins, min_count):
     uw = np.bincount(inv, w)
     return ua, np.bincount(inv, w*mb)/uw, uw
 
+# %% ../nbs/10b_calibration.ipynb #bf8d6eb4
 def invert_median_response(
     est, # estimator values of the training jets (finite)
     truth, # their target values (finite)
@@ -103,17 +104,23 @@ class MonotoneCalibration:
         if self.range is not None: out = np.clip(out, *self.range)
         return out.reshape(sh)
 
-    def to_dict(self)->dict:
-        return dict(x=self.x.tolist(), y=self.y.tolist(), n_fit=self.n_fit, method=self.method, range=self.range,
-                    refused=self.refused)
-    @classmethod
-    def from_dict(cls, d):
-        c = cls(d['x'], d['y'], d.get('range'))
-        c.n_fit,c.method,c.refused = d.get('n_fit', 0),d.get('method'),d.get('refused')
-        return c
     def __repr__(self):
         s = f'MonotoneCalibration({0 if self.x is None else len(self.x)} points, fitted on {self.n_fit} jets'
         return s + (f'; REFUSED: {self.refused})' if self.refused else ')')
+
+# %% ../nbs/10b_calibration.ipynb #faaa19f4
+@patch
+def to_dict(self:MonotoneCalibration)->dict:
+    "Knots, range and fit record as plain JSON types"
+    return dict(x=self.x.tolist(), y=self.y.tolist(), n_fit=self.n_fit, method=self.method, range=self.range,
+                refused=self.refused)
+
+@patch(cls_method=True)
+def from_dict(cls:MonotoneCalibration, d:dict)->MonotoneCalibration:
+    "The calibration stored by `to_dict`"
+    c = cls(d['x'], d['y'], d.get('range'))
+    c.n_fit,c.method,c.refused = d.get('n_fit', 0),d.get('method'),d.get('refused')
+    return c
 
 # %% ../nbs/10b_calibration.ipynb #2fa89885
 @patch
