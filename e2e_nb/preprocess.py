@@ -26,6 +26,7 @@ def _per_channel(spec, channels, default, name='scaling'):
         return list(spec)
     return [spec] * len(channels)
 
+# %% ../nbs/09_preprocess.ipynb #299b55d0
 def crop_slice(
     size:int, # input side in pixels
     crop:int|None, # output side (None: no crop)
@@ -159,11 +160,13 @@ def scale_target(self:Preprocessor, y:torch.Tensor)->torch.Tensor:
     "Scaled targets from `y` (B, T) in physical units"
     return (y - self.t_shift.to(y.dtype)) / self.t_scale.to(y.dtype)
 
+# %% ../nbs/09_preprocess.ipynb #7fd492b7
 @patch
 def unscale_target(self:Preprocessor, y:torch.Tensor)->torch.Tensor:
     "Targets in physical units from scaled `y` (B, T)"
     return y * self.t_scale.to(y.dtype) + self.t_shift.to(y.dtype)
 
+# %% ../nbs/09_preprocess.ipynb #54b55678
 @patch
 def output_shape(self:Preprocessor, shape)->tuple:
     "Shape (C, H, W) of the model input for raw images of shape `shape` (C, H, W)"
