@@ -30,6 +30,7 @@ def resolution(
     q16,q84 = np.quantile(r, [0.158655, 0.841345])
     return float((q84 - q16)/2)
 
+# %% ../nbs/10a_metrics.ipynb #a2bb4c9e
 def bias(
     r, # relative responses (`response(pred, truth)`)
 )->float:
