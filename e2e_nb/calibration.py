@@ -38,6 +38,7 @@ def _group_medians(a, b, n_bins, min_count):
     uw = np.bincount(inv, w)
     return ua, np.bincount(inv, w*mb)/uw, uw
 
+# %% ../nbs/10b_calibration.ipynb #bf8d6eb4
 def invert_median_response(
     est, # estimator values of the training jets (finite)
     truth, # their target values (finite)
@@ -74,7 +75,8 @@ def calibration_refusal(
         y = np.asarray(getattr(cal, 'y', [clo]), np.float64)
         same = np.unique(y, return_counts=True)[1].max()/len(y)
         why.append(f'flat: the central 90 % of the estimator ({elo:.4g}–{ehi:.4g}) maps onto {clo:.4g}–{chi:.4g}, '
-                   f'{100*frac:.0f} % of the target\'s central spread ({tlo:.4g}–{thi:.4g}; at least {100*min_spread:.0f} % '
+                   f'{100*frac:.0f} % of the target\'s central spread ({tlo:.4g}–{thi:.4g}; '
+                   f'at least {100*min_spread:.0f} % '
                    f'needed); {100*same:.0f} % of the {len(y)} knots share one value')
     return '; '.join(why) or None
 
@@ -102,22 +104,30 @@ class MonotoneCalibration:
         if self.range is not None: out = np.clip(out, *self.range)
         return out.reshape(sh)
 
-    def to_dict(self)->dict:
-        return dict(x=self.x.tolist(), y=self.y.tolist(), n_fit=self.n_fit, method=self.method, range=self.range, refused=self.refused)
-    @classmethod
-    def from_dict(cls, d):
-        c = cls(d['x'], d['y'], d.get('range')); c.n_fit,c.method,c.refused = d.get('n_fit', 0),d.get('method'),d.get('refused')
-        return c
     def __repr__(self):
         s = f'MonotoneCalibration({0 if self.x is None else len(self.x)} points, fitted on {self.n_fit} jets'
         return s + (f'; REFUSED: {self.refused})' if self.refused else ')')
+
+# %% ../nbs/10b_calibration.ipynb #faaa19f4
+@patch
+def to_dict(self:MonotoneCalibration)->dict:
+    "Knots, range and fit record as plain JSON types"
+    return dict(x=self.x.tolist(), y=self.y.tolist(), n_fit=self.n_fit, method=self.method, range=self.range,
+                refused=self.refused)
+
+@patch(cls_method=True)
+def from_dict(cls:MonotoneCalibration, d:dict)->MonotoneCalibration:
+    "The calibration stored by `to_dict`"
+    c = cls(d['x'], d['y'], d.get('range'))
+    c.n_fit,c.method,c.refused = d.get('n_fit', 0),d.get('method'),d.get('refused')
+    return c
 
 # %% ../nbs/10b_calibration.ipynb #2fa89885
 @patch
 def fit(self:MonotoneCalibration,
         est, # estimator values of the training jets (e.g. m_SD)
         truth, # target values of the same jets (e.g. m_gen)
-        method:str='inversion', # 'inversion' (of the median response in truth bins), 'median' (truth in `est` bins) or 'auto'
+        method:str='inversion', # 'inversion' (inverted median response per truth bin), 'median' (per `est` bin), 'auto'
         n_bins:int=50, # number of equal-count groups
         min_count:int=20, # minimum jets per group
         min_spearman:float=0.3, # guard: smallest accepted Spearman correlation (`calibration_refusal`)
@@ -127,13 +137,15 @@ def fit(self:MonotoneCalibration,
     e,t = np.asarray(est, np.float64),np.asarray(truth, np.float64)
     ok = np.isfinite(e) & np.isfinite(t); e,t = e[ok],t[ok]
     if len(e) == 0:
-        raise E2EDataError('no jets with finite estimator and target values to fit the calibration on', key='calibration',
+        raise E2EDataError('no jets with finite estimator and target values to fit the calibration on',
+                           key='calibration',
                            expected='at least one training jet')
     if method == 'auto':
-        fits = [MonotoneCalibration().fit(e, t, m, n_bins, min_count, min_spearman, min_spread) for m in ('inversion', 'median')]
+        fits = [MonotoneCalibration().fit(e, t, m, n_bins, min_count, min_spearman, min_spread)
+                for m in ('inversion', 'median')]
         nz = t != 0
         best = min(fits, key=lambda c: resolution(response(c(e[nz]), t[nz]))) # ties: the inversion
-        self.x,self.y,self.method,self.n_fit,self.range,self.refused = best.x,best.y,best.method,best.n_fit,best.range,best.refused
+        for k in ('x', 'y', 'method', 'n_fit', 'range', 'refused'): setattr(self, k, getattr(best, k))
         return self
     if method == 'median':
         x,y,w = _group_medians(e, t, n_bins, min_count)

@@ -30,6 +30,7 @@ def resolution(
     q16,q84 = np.quantile(r, [0.158655, 0.841345])
     return float((q84 - q16)/2)
 
+# %% ../nbs/10a_metrics.ipynb #a2bb4c9e
 def bias(
     r, # relative responses (`response(pred, truth)`)
 )->float:
@@ -45,7 +46,8 @@ def regression_metrics(
     "MAE, RMSE, Pearson r, R², resolution and bias of `pred` against `truth`, plus the number of jets `n`"
     p,t = np.asarray(pred, np.float64),np.asarray(truth, np.float64)
     if p.shape != t.shape:
-        raise E2EDataError(f'{p.shape} predictions for {t.shape} true values', key='pred', expected='one prediction per jet')
+        raise E2EDataError(f'{p.shape} predictions for {t.shape} true values', key='pred',
+                           expected='one prediction per jet')
     d = p - t
     if len(t) < 2: return dict(mae=float('nan'), rmse=float('nan'), pearson_r=float('nan'), r2=float('nan'),
                                resolution=float('nan'), bias=bias(response(p, t)), n=len(t))
@@ -53,15 +55,16 @@ def regression_metrics(
     pr = float(np.corrcoef(p, t)[0, 1]) if p.std() > 0 and t.std() > 0 else float('nan')
     r = response(p, t)
     return dict(mae=float(np.abs(d).mean()), rmse=float(np.sqrt((d**2).mean())), pearson_r=pr,
-                r2=1 - float((d**2).sum())/sst if sst > 0 else float('nan'), resolution=resolution(r), bias=bias(r), n=int(len(t)))
+                r2=1 - float((d**2).sum())/sst if sst > 0 else float('nan'), resolution=resolution(r), bias=bias(r),
+                n=int(len(t)))
 
 # %% ../nbs/10a_metrics.ipynb #29e1caa2
 DEFAULT_EDGES = dict(m_gen=[85., 100., 150., 200., 250., 300., 350., 400., 450., 500.],
                      pt_gen=[400., 500., 600., 700., 800., 900., 1000.],
-                     m_target=[0., 50., 100., 150., 200., 250., 300., 350., 400., 450., 500.]) # 50 GeV bins from 0 (QCD)
+                     m_target=[0., 50., 100., 150., 200., 250., 300., 350., 400., 450., 500.]) # 50 GeV bins, 0: QCD
 
 def _boot_quantiles(r, q, n_boot, rng, max_elems=4_000_000)->np.ndarray:
-    "Quantiles `q` of `n_boot` resamples of `r`: array (n_boot, len(q)), resampled in chunks of at most `max_elems` values"
+    "Quantiles `q` of `n_boot` resamples of `r`: array (n_boot, len(q)), in chunks of at most `max_elems` values"
     out,k = [],max(1, max_elems//max(len(r), 1))
     for i in range(0, n_boot, k):
         out.append(np.quantile(r[rng.integers(0, len(r), (min(k, n_boot - i), len(r)))], q, axis=1).T)
@@ -92,7 +95,8 @@ def binned_metrics(
         if not n_boot: continue
         if len(r) < 2: out['resolution_err'].append(float('nan')); out['bias_err'].append(float('nan')); continue
         q = _boot_quantiles(r, [0.158655, 0.5, 0.841345], n_boot, rng) # the same resamples for both
-        out['resolution_err'].append(float(np.std((q[:, 2] - q[:, 0])/2))); out['bias_err'].append(float(np.std(q[:, 1])))
+        out['resolution_err'].append(float(np.std((q[:, 2] - q[:, 0])/2)))
+        out['bias_err'].append(float(np.std(q[:, 1])))
     return out
 
 # %% ../nbs/10a_metrics.ipynb #5619c766
@@ -107,7 +111,8 @@ def spearman(
 )->float:
     "Spearman rank correlation of `x` and `y` on the pairs where both are finite (NaN if either is constant)"
     x,y = np.asarray(x, np.float64).ravel(),np.asarray(y, np.float64).ravel()
-    if x.shape != y.shape: raise E2EDataError(f'{len(x)} values against {len(y)}', key='spearman', expected='paired values')
+    if x.shape != y.shape:
+        raise E2EDataError(f'{len(x)} values against {len(y)}', key='spearman', expected='paired values')
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 2: return float('nan')
     rx,ry = _ranks(x[ok]),_ranks(y[ok])
@@ -118,14 +123,16 @@ def spearman(
 def _scan_inputs(preds, masses)->tuple:
     "Finite values of each sample and the masses as arrays; checks the scan has at least two distinct masses"
     if len(preds) != len(masses):
-        raise E2EDataError(f'{len(preds)} samples for {len(masses)} masses', key='masses', expected='one mass per sample')
+        raise E2EDataError(f'{len(preds)} samples for {len(masses)} masses', key='masses',
+                           expected='one mass per sample')
     xs = [np.asarray(p, np.float64).ravel() for p in preds]
     xs = [x[np.isfinite(x)] for x in xs]
     m = np.asarray(masses, np.float64)
     if len(np.unique(m)) < 2:
         raise E2EDataError(f'top masses {m.tolist()}', key='masses', expected='at least two distinct masses')
     if min(map(len, xs)) < 2:
-        raise E2EDataError(f'{[len(x) for x in xs]} finite values per sample', key='preds', expected='at least 2 per sample')
+        raise E2EDataError(f'{[len(x) for x in xs]} finite values per sample', key='preds',
+                           expected='at least 2 per sample')
     return xs, m, int(np.argsort(m, kind='stable')[len(m)//2])
 
 def _fisher(counts, n, m, mid, debias=True)->np.ndarray:
@@ -157,10 +164,12 @@ def sigma_fisher(
     xs,m,mid = _scan_inputs(preds, masses)
     pooled = np.concatenate(xs)
     edges = np.unique(np.quantile(pooled, np.arange(1, n_bins)/n_bins, method='inverted_cdf'))
-    counts = np.stack([np.bincount(np.searchsorted(edges, x, side='right'), minlength=len(edges) + 1) for x in xs]).astype(float)
+    counts = np.stack([np.bincount(np.searchsorted(edges, x, side='right'), minlength=len(edges) + 1)
+                       for x in xs]).astype(float)
     n = np.array([len(x) for x in xs], np.float64)
     info = float(_fisher(counts, n, m, mid, debias))
-    out = dict(sigma=float(_sigma(info)), sigma_err=float('nan'), info=info, info_err=float('nan'), n_bins=len(edges) + 1,
+    out = dict(sigma=float(_sigma(info)), sigma_err=float('nan'), info=info, info_err=float('nan'),
+               n_bins=len(edges) + 1,
                masses=m.tolist(), n=n.astype(int).tolist())
     if n_boot:
         rng = np.random.default_rng(seed)
@@ -173,7 +182,8 @@ def sigma_fisher(
 def _eff(xs, m, mid)->tuple:
     "(σ_eff, w, slope, medians) of samples `xs` at masses `m`"
     med = np.array([np.median(x) for x in xs])
-    dm = m - m.mean(); slope = float((dm*(med - med.mean())).sum()/(dm**2).sum()) # least squares; equal medians: exactly 0
+    dm = m - m.mean()
+    slope = float((dm*(med - med.mean())).sum()/(dm**2).sum()) # least squares; equal medians: exactly 0
     q16,q84 = np.quantile(xs[mid], [0.158655, 0.841345]); w = float((q84 - q16)/2)
     return (w/abs(slope) if slope != 0 else float('inf')), w, slope, med
 
@@ -190,7 +200,8 @@ def sigma_eff(
                n=[len(x) for x in xs])
     if n_boot:
         rng = np.random.default_rng(seed)
-        out['sigma_err'] = _half68([_eff([x[rng.integers(0, len(x), len(x))] for x in xs], m, mid)[0] for _ in range(n_boot)])
+        boot = [_eff([x[rng.integers(0, len(x), len(x))] for x in xs], m, mid)[0] for _ in range(n_boot)]
+        out['sigma_err'] = _half68(boot)
     return out
 
 # %% ../nbs/10a_metrics.ipynb #aae55145
@@ -206,5 +217,7 @@ def qcd_mass_metrics(
     fp = np.isfinite(p); ok = fp & np.isfinite(r) & (r > 0); v = p[fp]
     q = np.quantile(v, [0.16, 0.5, 0.84]) if len(v) else [float('nan')]*3
     return dict(n=int(fp.sum()), median=float(q[1]), q16=float(q[0]), q84=float(q[2]), n_ref=int(ok.sum()),
-                median_ratio=float(np.median(p[ok]/r[ok])) if ok.any() else float('nan'), spearman=spearman(p[ok], r[ok]),
-                frac_window=float(np.mean((v >= window[0]) & (v <= window[1]))) if len(v) else float('nan'), window=list(window))
+                median_ratio=float(np.median(p[ok]/r[ok])) if ok.any() else float('nan'),
+                spearman=spearman(p[ok], r[ok]),
+                frac_window=float(np.mean((v >= window[0]) & (v <= window[1]))) if len(v) else float('nan'),
+                window=list(window))
