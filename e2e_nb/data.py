@@ -616,6 +616,9 @@ def format_inspection(
     return '\n'.join(L)
 
 # %% ../nbs/07_data.ipynb #09444e40
+from .core import cli_errors
+
+@cli_errors('e2e-inspect')
 @dashed_cli
 @call_parse
 def e2e_inspect(
@@ -628,4 +631,7 @@ def e2e_inspect(
     files = [files] if isinstance(files, (str, Path)) else files
     res = [inspect_file(f, max_jets=max_jets or None, format=format) for f in files]
     print(json.dumps(res, indent=1, default=float) if json_out else '\n\n'.join(format_inspection(r) for r in res))
-    if any(r['problems'] for r in res): sys.exit(1)
+    probs = [p for r in res for p in r['problems']]
+    if probs: # the report above lists them all; the error line names the first
+        print(f"e2e-inspect: error: {' '.join(str(probs[0]).split())}" + (f' (and {len(probs) - 1} more problems above)' if len(probs) > 1 else ''), file=sys.stderr)
+        sys.exit(1)

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 from fastcore.script import call_parse, store_true
-from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
+from .core import (E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli, cli_errors,
+                         remove_stale_temps, temp_prefix, publish_new, require_finite)
 from .schema import IMG_SIZE
 
 # %% auto #0
@@ -521,7 +522,7 @@ def holdout_jets(
     chans,keys = config.get('channels') or None,list(config.get('scalars') or [])
     def read(f, idx):
         jf = open_jets(f)
-        x = jf.read_images(idx, channels=chans)
+        x = require_finite(jf.read_images(idx, channels=chans), jf.path, jf.image_key, idx)
         s = np.stack([np.asarray(v, np.float32) for v in jf.read_scalars(keys, idx).values()], 1) if keys else None
         return x,s
     if data is not None:
@@ -570,17 +571,21 @@ def export_run(
         try: extra['frame_bias'] = frame_biases(run, bias_events)
         except E2EDataError as e: extra['frame_bias'] = dict(error=str(e)) # e.g. a channel RecoE2E's frames lack
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', dir=out.parent)) # same file system: the final rename is atomic
+    remove_stale_temps(out) # left by a killed export of the same directory
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), suffix='.tmp', dir=out.parent)) # same file system: atomic rename
+    old = out.parent/f'{temp_prefix(out)}old.tmp'
     try:
         rep = export_model(run.e2e_model(), tmp, export_spec(run.config), x, s, name=name, extra=extra)
-        if out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
+        if overwrite and out.exists(): os.replace(out, old) # two renames: the old export is whole until the new one is
+        publish_new(tmp, out) # another export that finished first into an empty `out` wins
     finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+        for t in (tmp, old):
+            if t.exists(): shutil.rmtree(t)
     get_logger('e2e_nb.export').info(f"exported {run_dir} to {out}: ONNX vs PyTorch max rel. diff {rep['onnx']['max_rel']:.2g}")
     return rep
 
 # %% ../nbs/14_export.ipynb #a3e31081
+@cli_errors('e2e-export')
 @dashed_cli
 @call_parse
 def e2e_export(
@@ -593,6 +598,6 @@ def e2e_export(
     bias_events:int=12, # top-gun events for the frame bias in parity.json (0: skip it)
 ):
     "Export a trained run for CMSSW: model.onnx, model.pt, triton/, cmssw/RecoE2E/MassRegression and parity.json"
-    if run is None: raise SystemExit('e2e-export: error: --run RUN_DIR is required (a directory written by e2e-train)')
+    if run is None: raise E2EDataError('no run given', key='--run', expected='--run RUN_DIR (a directory written by e2e-train)')
     rep = export_run(run, out, data=data, n_jets=n_jets, name=name, overwrite=overwrite, bias_events=bias_events)
     print(json.dumps({k: rep[k] for k in ('n_jets', 'onnx', 'onnx_batch1', 'torchscript', 'frame_bias', 'files') if k in rep}, indent=1))

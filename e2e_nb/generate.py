@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse, Param, store_true
 import e2e_nb
-from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
+from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli, cli_errors, watch_parent
 from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
 from .simulation import SimConfig, EventSource, check_config
 from .detector import DetectorConfig, detector_response, check_track_image
@@ -75,7 +75,8 @@ def _run_chunks(fn, chunks, workers:int):
         for c in chunks: yield fn(c)
         return
     # spawn, not fork: forking a process that runs threads or is itself a pool worker (Jupyter, nbdev_test) can deadlock
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'))
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), # workers die with this process (`watch_parent`)
+                             initializer=watch_parent, initargs=(os.getpid(),))
     pending = deque()
     try:
         for c in chunks:
@@ -154,6 +155,7 @@ def simulate(
     return out
 
 # %% ../nbs/04_generate.ipynb #b703e7ae
+@cli_errors('e2e-simulate')
 @dashed_cli
 @call_parse
 def e2e_simulate(
@@ -182,14 +184,11 @@ def e2e_simulate(
     overwrite:Param('replace an existing output file', store_true)=False,
 ):
     "Simulate boosted top-quark (or QCD) jets and their 8-channel E2E images into an HDF5 file"
-    import sys
-    if out is None: sys.exit('e2e-simulate: error: --out is required')
-    try:
-        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
+    if out is None: raise E2EDataError('no output file given', key='--out', expected='--out FILE.h5')
+    p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
                      mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), gun_pt=gun_pt,
-                     pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
-                     mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
-    except (E2EDataError, FileExistsError) as e: sys.exit(f'e2e-simulate: error: {e}')
+                 pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
+                 mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
     print(p)
 
 # %% ../nbs/04_generate.ipynb #98084614

@@ -73,6 +73,9 @@ def e2e_pipeline(
     return res
 
 # %% ../nbs/20_pipeline.ipynb #26f27d32
+from .core import cli_errors
+
+@cli_errors('e2e-run', resume='rerun the same command')
 @dashed_cli
 @call_parse
 def e2e_run(
@@ -90,10 +93,10 @@ def e2e_run(
     quiet:store_true=False, # no progress bars
 ):
     "e2e_nb's main job: simulate, train (or use the shipped weights), evaluate against m_SD and export for CMSSW"
-    import sys
-    try: r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers,
-                          not quiet)
-    except (ValueError, FileExistsError) as e: sys.exit(f'e2e-run: error: {e}') # E2EDataError is a ValueError
+    for k,v,lo in (('n_train', n_train, 1), ('n_test', n_test, 1), ('n_qcd', n_qcd, 0), ('n_scan', n_scan, 0), ('epochs', epochs, 1),
+                   ('pool', pool, 1), ('workers', workers, 1)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
+    r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers, not quiet)
     m = r['metrics']
     if r['scan_table']: print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
     print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} (run: {r['run']})\n")

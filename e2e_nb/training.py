@@ -693,6 +693,10 @@ def predict_file(self:Run,
     return np.concatenate(out) if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #9b0c834b
+import shutil
+from .core import cli_errors
+
+@cli_errors('e2e-train', resume='rerun with --resume to continue from the last checkpoint (without one: rerun the command)')
 @dashed_cli
 @call_parse
 def e2e_train(
@@ -732,14 +736,26 @@ def e2e_train(
     quiet:store_true=False, # no progress bar
 ):
     "Train an E2E model on jet images and write a run directory (options take `-` or `_`: --batch-size = --batch_size)"
-    if resume: run = train(out=out, resume=True, workers=workers, threads=threads, device=device, show_progress=not quiet)
-    else:
-        run = train(data, out=out, batch_size=batch_size, workers=workers, threads=threads, device=device, show_progress=not quiet,
-                    model=model, epochs=epochs, task=task, targets=targets, scalars=scalars, heteroscedastic=heteroscedastic,
-                    channels=channels, crop=crop, pool=pool, max_jets=max_jets, split_seed=split_seed, init_from=init_from,
-                    model_kwargs=json.loads(model_kwargs) if model_kwargs else None, lr=lr, loss=loss, optimizer=optimizer,
-                    weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
-                    channels_last=channels_last, seed=seed, augment=augment,
-                    deterministic=deterministic)
+    for k,v,lo in (('epochs', epochs, 1), ('batch_size', batch_size, 1), ('pool', pool, 1), ('max_jets', max_jets, 1), ('workers', workers, 0)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
+    if not lr > 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='> 0')
+    if resume and data: raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data', expected='no --data with --resume')
+    try: model_kwargs = json.loads(model_kwargs) if model_kwargs else None
+    except ValueError as e: raise E2EDataError(f'not JSON: {e}', key='--model_kwargs', expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
+    if out is None and not resume: out = str(e2e_path('runs', f'{model}_{datetime.datetime.now():%Y%m%d_%H%M%S}', create=False))
+    fresh = not resume and not Path(out).exists()
+    try:
+        if resume: run = train(out=out, resume=True, workers=workers, threads=threads, device=device, show_progress=not quiet)
+        else:
+            run = train(data, out=out, batch_size=batch_size, workers=workers, threads=threads, device=device, show_progress=not quiet,
+                        model=model, epochs=epochs, task=task, targets=targets, scalars=scalars, heteroscedastic=heteroscedastic,
+                        channels=channels, crop=crop, pool=pool, max_jets=max_jets, split_seed=split_seed, init_from=init_from,
+                        model_kwargs=model_kwargs, lr=lr, loss=loss, optimizer=optimizer,
+                        weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
+                        channels_last=channels_last, seed=seed, augment=augment,
+                        deterministic=deterministic)
+    except (ValueError, KeyboardInterrupt): # bad data met or stopped before the first checkpoint: leave nothing behind
+        if fresh and not (Path(out)/'checkpoints'/'last.pt').exists(): shutil.rmtree(out, ignore_errors=True)
+        raise
     if run is not None: print(f'{run.dir}: {len(run.history)} epochs, best validation loss {run.history[-1]["best_val_loss"]:.4g}')
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
