@@ -246,6 +246,7 @@ def watch_parent(
     "In a worker process: exit as soon as the parent `ppid` dies; ignore Ctrl-C (the parent handles it)"
     ppid = os.getppid() if ppid is None else ppid
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, 'pthread_sigmask'): signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}) # blocked while it started
     if sys.platform.startswith('linux'):
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) # 1 = PR_SET_PDEATHSIG

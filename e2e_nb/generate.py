@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_generate.ipynb #0627997d
 from __future__ import annotations
-import os, json, hashlib, multiprocessing as mp, warnings
+import os, json, hashlib, itertools, signal, threading, multiprocessing as mp, warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
@@ -79,6 +79,19 @@ def _run_chunks(fn, chunks, workers:int):
                              initializer=watch_parent, initargs=(os.getpid(),))
     pending = deque()
     try:
+        # start all workers first with SIGINT and SIGTERM held back (a worker whose parent stops while it starts dies with
+        # a traceback); the workers start with SIGINT blocked, so that a Ctrl-C, which a terminal sends to the whole process
+        # group, reaches only this process even while they import (`watch_parent` then ignores it for good)
+        held, old = [], {}
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, 'pthread_sigmask'): # POSIX
+            old = {s: signal.signal(s, lambda n, f: held.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            for c in itertools.islice(chunks, workers): pending.append(ex.submit(fn, c))
+        finally:
+            if old: signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            for s, h in old.items(): signal.signal(s, h)
+            if held: signal.raise_signal(held[0])
         for c in chunks:
             pending.append(ex.submit(fn, c))
             if len(pending) >= 2*workers: yield pending.popleft().result()
