@@ -104,5 +104,5 @@ def e2e_run(
     print(f"\nplots:   {r['report']}/ ({len(r['plots'])} PNG files, report.md)")
     print(f"metrics: {r['metrics_file']}")
     print(f"export:  {r['export']}/ (model.onnx, model.pt, triton/, cmssw/; ONNX vs PyTorch max rel. diff "
-          f"{r['parity']['onnx']['max_rel']:.1e})")
+          f"{r['parity']['onnx']['max_rel']:.1e} at batch {r['parity']['n_jets']}, promised <= {r['parity']['promised_max_rel']['onnx']:.0e})")
     print(f"done in {r['seconds']:.0f} s")

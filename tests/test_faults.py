@@ -201,3 +201,11 @@ def test_subprocess_one_line(cmd, args, code, bad, tmp_path, faults):
     assert r.returncode == code, r.stderr
     assert 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert r.stderr.startswith(f'{cmd}: error: ') and not written, (r.stderr, written)
+
+
+def test_readme_lists_the_exit_codes():
+    "README.md (from nbs/index.ipynb) documents every exit code of `EXIT_CODES`, and no other"
+    md = (REPO/'README.md').read_text()
+    sec = md[md.index('### Exit codes and interruptions'):]
+    sec = sec[:sec.index('What holds after an interruption')]
+    assert sorted(int(c) for c in re.findall(r'^\| (\d+) \|', sec, re.M)) == sorted(EXIT_CODES)
