@@ -738,7 +738,7 @@ def e2e_train(
     "Train an E2E model on jet images and write a run directory (options take `-` or `_`: --batch-size = --batch_size)"
     for k,v,lo in (('epochs', epochs, 1), ('batch_size', batch_size, 1), ('pool', pool, 1), ('max_jets', max_jets, 1), ('workers', workers, 0)):
         if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
-    if not lr > 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='> 0')
+    if not lr >= 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='>= 0 (0: the weights stay as they are)')
     if resume and data: raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data', expected='no --data with --resume')
     try: model_kwargs = json.loads(model_kwargs) if model_kwargs else None
     except ValueError as e: raise E2EDataError(f'not JSON: {e}', key='--model_kwargs', expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
