@@ -4,13 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #d63dc369
 from __future__ import annotations
-import os, sys, re, random, logging, tempfile, contextlib, functools
+import os, sys, re, random, logging, tempfile, contextlib, functools, shutil, signal, threading, time
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['PACKAGE_DIR', 'e2e_home', 'e2e_path', 'full_scale', 'at_scale', 'E2EDataError', 'atomic_path', 'seed_everything',
-           'get_device', 'progress', 'get_logger', 'undash_argv', 'dashed_cli']
+__all__ = ['PACKAGE_DIR', 'EXIT_CODES', 'e2e_home', 'e2e_path', 'full_scale', 'at_scale', 'E2EDataError', 'require_finite',
+           'temp_prefix', 'remove_stale_temps', 'publish_new', 'atomic_path', 'seed_everything', 'get_device',
+           'progress', 'get_logger', 'undash_argv', 'dashed_cli', 'watch_parent', 'Terminated', 'CommandFailed',
+           'cli_errors']
 
 # %% ../nbs/00_core.ipynb #35187b48
 def e2e_home(
@@ -64,10 +66,75 @@ class E2EDataError(ValueError):
                           for n,v in (('file',file),('key',key),('index',index)) if v is not None)
         super().__init__(msg + (f' [{where}]' if where else '') + (f'; expected {expected}' if expected else ''))
 
+# %% ../nbs/00_core.ipynb #1a8d3c1f
+def require_finite(
+    x:np.ndarray, # images or values read from `file`, one row per jet
+    file=None, # the file they come from
+    key:str|None=None, # its dataset or column
+    idx=None, # the jets' indices in the file (default 0, 1, ...)
+)->np.ndarray:
+    "`x` if all its values are finite, else `E2EDataError` naming `file`, `key` and the first jet with NaN or Inf"
+    bad = ~np.isfinite(x).reshape(len(x), -1).all(1)
+    if bad.any():
+        i = int(np.argmax(bad)); i = int(np.asarray(idx)[i]) if idx is not None else i
+        raise E2EDataError('non-finite values (NaN or Inf)', file=file, key=key, index=i, expected='finite values (check the file with e2e-inspect)')
+    return x
+
 # %% ../nbs/00_core.ipynb #080679cc
 def _umask()->int:
     "The process's umask (read without changing it for long)"
     m = os.umask(0o022); os.umask(m); return m
+
+# %% ../nbs/00_core.ipynb #15707cd7
+def _pid_alive(pid:int)->bool:
+    "Whether process `pid` exists on this machine (one of another user counts as alive)"
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+# %% ../nbs/00_core.ipynb #0b08a20c
+def temp_prefix(
+    dest, # final path of a file or directory
+)->str:
+    "Prefix of this process's temporary names for `dest`: `.NAME.PID.` (the pid tells a later run whether the writer died)"
+    return f'.{Path(dest).name}.{os.getpid()}.'
+
+# %% ../nbs/00_core.ipynb #be7eb0d6
+def remove_stale_temps(
+    dest, # final path of a file or directory
+)->list:
+    "Remove the temporary files and directories `.NAME.PID.*.tmp` of `dest` whose writer `PID` is dead; returns their paths"
+    dest = Path(dest)
+    if not dest.parent.is_dir(): return []
+    pat, gone = re.compile(re.escape(f'.{dest.name}.') + r'(\d+)\.[A-Za-z0-9_]+\.tmp'), []
+    for p in sorted(dest.parent.iterdir()):
+        m = pat.fullmatch(p.name)
+        if not m or _pid_alive(int(m.group(1))): continue
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
+        gone.append(p)
+    return gone
+
+# %% ../nbs/00_core.ipynb #db97bb57
+def publish_new(
+    tmp, # finished temporary file or directory
+    dest, # final name, which must not exist
+):
+    "Rename `tmp` to `dest` only if `dest` does not exist yet, atomically; else `FileExistsError` (`tmp` is left to the caller)"
+    tmp, dest = Path(tmp), Path(dest)
+    msg = f'{dest} exists (another command wrote it meanwhile?); refusing to overwrite it (pass --overwrite)'
+    if tmp.is_dir():
+        try: os.rename(tmp, dest) # replaces only an empty directory: fine, nothing is lost
+        except OSError as e:
+            if dest.exists(): raise FileExistsError(msg) from None
+            raise
+        return
+    try: os.link(tmp, dest) # a hard link fails on an existing name: no window between the check and the rename
+    except FileExistsError: raise FileExistsError(msg) from None
+    except OSError: # a file system without hard links: check, then rename
+        if dest.exists(): raise FileExistsError(msg) from None
+        os.replace(tmp, dest)
 
 # %% ../nbs/00_core.ipynb #4311cca5
 @contextlib.contextmanager
@@ -80,14 +147,16 @@ def atomic_path(
     if dest.exists() and not overwrite:
         raise FileExistsError(f'{dest} exists; refusing to overwrite it (pass overwrite=True / --overwrite)')
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd,tmp = tempfile.mkstemp(prefix=f'.{dest.name}.', suffix='.tmp', dir=dest.parent)
+    remove_stale_temps(dest)
+    fd,tmp = tempfile.mkstemp(prefix=temp_prefix(dest), suffix='.tmp', dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp)
     try:
         yield tmp
         if tmp.exists() and tmp.stat().st_mode & 0o777 == 0o600: # still mkstemp's mode: give the usual permissions
             os.chmod(tmp, 0o666 & ~_umask())                       # (a writer that set its own, e.g. a linker's 0755, keeps it)
-        os.replace(tmp, dest)
+        if overwrite: os.replace(tmp, dest)
+        else: publish_new(tmp, dest)   # a second writer that finished first wins; this one fails
     finally:
         if tmp.exists(): tmp.unlink()
 
@@ -168,3 +237,68 @@ def dashed_cli(f):
         if not args and not kwargs: sys.argv[1:] = undash_argv(sys.argv[1:]) # called as a console script
         return f(*args, **kwargs)
     return _g
+
+# %% ../nbs/00_core.ipynb #186b3435
+def watch_parent(
+    ppid:int|None=None, # the parent's pid (default: the current parent)
+    poll:float=1., # seconds between checks of the parent's pid
+):
+    "In a worker process: exit as soon as the parent `ppid` dies; ignore Ctrl-C (the parent handles it)"
+    ppid = os.getppid() if ppid is None else ppid
+    if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, 'pthread_sigmask'): signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}) # blocked while it started
+    if sys.platform.startswith('linux'):
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != ppid: os._exit(1) # the parent died before the line above
+    def _poll():
+        while True:
+            time.sleep(poll)
+            if os.getppid() != ppid: os._exit(1)
+    threading.Thread(target=_poll, daemon=True, name='e2e_nb.watch_parent').start()
+
+# %% ../nbs/00_core.ipynb #b599c268
+EXIT_CODES = {
+    0: 'success',
+    1: 'bad input file or argument value (the line names the file, the key and what was expected); '
+       'e2e-inspect: problems found',
+    2: 'bad command line: unknown option, missing or unparsable value (argparse prints the usage)',
+    3: 'the output exists (pass --overwrite), or another command wrote it meanwhile',
+    130: 'interrupted by Ctrl-C (SIGINT)',
+    143: 'stopped by SIGTERM',
+}
+
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised in the main thread of a command run under `cli_errors`"
+
+def _terminated(signum, frame): raise Terminated()
+
+class CommandFailed(SystemExit):
+    "`SystemExit` with an exit `code` whose text is the command's one-line error message (already printed on stderr)"
+    def __init__(self, code:int, line:str): super().__init__(code); self.line = line
+    def __str__(self): return self.line
+
+# %% ../nbs/00_core.ipynb #16a77f31
+def cli_errors(
+    prog:str, # the command's name, e.g. 'e2e-train'
+    resume:str='rerun the command', # what the user does after an interruption
+):
+    "Decorate a command: input errors, SIGTERM and Ctrl-C end it with one line on stderr and a code of `EXIT_CODES`"
+    def _deco(f):
+        @functools.wraps(f)
+        def _g(*args, **kwargs):
+            main = threading.current_thread() is threading.main_thread()
+            old = signal.signal(signal.SIGTERM, _terminated) if main else None
+            try: return f(*args, **kwargs)
+            except FileExistsError as e: code, msg = 3, str(e)
+            except (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as e:
+                code, msg = 1, str(e) # E2EDataError is a ValueError
+            except Terminated: code, msg = 143, f'stopped by SIGTERM; files being written were discarded; {resume}'
+            except KeyboardInterrupt: code, msg = 130, f'interrupted; files being written were discarded; {resume}'
+            finally:
+                if main: signal.signal(signal.SIGTERM, old)
+            line = f"{prog}: error: {' '.join(msg.split())}"
+            print(line, file=sys.stderr, flush=True)
+            raise CommandFailed(code, line)
+        return _g
+    return _deco

@@ -17,7 +17,7 @@ from .schema import (CHANNELS, IMG_SIZE, SCALARS, PROCESS_CODES, SCHEMA_VERSION,
 
 # %% auto #0
 __all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'NAN_OK',
-           'FORMATS', 'VIEWER_SCALARS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks',
+           'CORRUPT', 'FORMATS', 'VIEWER_SCALARS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks',
            'inflate_chunks', 'H5JetFile', 'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e',
            'sample_file', 'write_ml4sci', 'read_jets', 'jet_viewer_file', 'inspect_file', 'format_inspection',
            'e2e_inspect']
@@ -150,6 +150,19 @@ def read_scalars(self:JetFile,
     return out
 
 # %% ../nbs/07_data.ipynb #aa2c09b3
+from contextlib import contextmanager
+
+CORRUPT = (OSError, RuntimeError, KeyError, IndexError, TypeError, ValueError) # what h5py and pyarrow raise on a damaged file
+
+@contextmanager
+def _corrupt(what:str, file, key=None, index=None):
+    "Turn the errors h5py/pyarrow raise on a damaged file inside the block into `E2EDataError` (ours pass unchanged)"
+    try: yield
+    except E2EDataError: raise
+    except CORRUPT as e:
+        raise E2EDataError(f'cannot {what} (corrupt file?): {type(e).__name__}: {e}', file=file, key=key, index=index,
+                           expected='an undamaged e2e_nb or ML4SCI file') from None
+
 def _h5open(path):
     path = Path(path)
     if not path.exists(): raise E2EDataError('file does not exist', file=path)
@@ -221,7 +234,8 @@ class H5JetFile(JetFile):
             if probs: self.h5.close(); raise probs[0]
     @property
     def raw_scalar_keys(self):
-        return [k for k in self.h5.keys() if k != self.image_key and isinstance(self.h5[k], h5py.Dataset)]
+        with _corrupt('list the datasets', self.path):
+            return [k for k in self.h5.keys() if k != self.image_key and isinstance(self.h5[k], h5py.Dataset)]
     def _read_block(self, lo, hi):
         b = None
         if self._direct:   # the fast path; what it cannot read (an unallocated or damaged chunk) goes to HDF5 below
@@ -234,10 +248,11 @@ class H5JetFile(JetFile):
                                    index=lo) from None
         return np.moveaxis(b, 3, 1) if self.channels_last else b
     def _read_scalar(self, raw, a):
-        d = self.h5[raw]
-        if len(a) == 0: return np.zeros(0, d.dtype)
-        lo, hi = int(a[0]), int(a[-1]) + 1
-        v = d[lo:hi]
+        with _corrupt('read a scalar dataset', self.path, raw):
+            d = self.h5[raw]
+            if len(a) == 0: return np.zeros(0, d.dtype)
+            lo, hi = int(a[0]), int(a[-1]) + 1
+            v = d[lo:hi]
         if v.ndim > 1: v = v.reshape(len(v), -1)[:, 0] # ML4SCI stores some scalars as (N, 1)
         return v[a - lo]
     def close(self): self.h5.close()
@@ -368,7 +383,8 @@ def open_jets(
     else: kind = 'parquet' if format.startswith('parquet') else 'hdf5'
     if format is not None and format not in FORMATS:
         raise E2EDataError(f'unknown format {format!r}', file=p, expected=f'one of {FORMATS}')
-    return (ParquetJetFile if kind == 'parquet' else H5JetFile)(p, format=format, aliases=aliases, strict=strict)
+    with _corrupt('read the file structure', p):
+        return (ParquetJetFile if kind == 'parquet' else H5JetFile)(p, format=format, aliases=aliases, strict=strict)
 
 # %% ../nbs/07_data.ipynb #c068d241
 @patch
@@ -478,7 +494,7 @@ def validate_file(
     "Problems in `path` as a list of `E2EDataError` (a file that cannot be opened gives one problem)"
     try: jf = open_jets(path, format=format, strict=False)
     except E2EDataError as e: return [e]
-    with jf: return jf.validate(max_jets=max_jets)
+    with jf, _corrupt('validate', jf.path): return jf.validate(max_jets=max_jets)
 
 # %% ../nbs/07_data.ipynb #e41571a3
 def write_synthetic_e2e(
@@ -685,6 +701,9 @@ def format_inspection(
     return '\n'.join(L)
 
 # %% ../nbs/07_data.ipynb #09444e40
+from .core import cli_errors
+
+@cli_errors('e2e-inspect')
 @dashed_cli
 @call_parse
 def e2e_inspect(
@@ -697,4 +716,7 @@ def e2e_inspect(
     files = [files] if isinstance(files, (str, Path)) else files
     res = [inspect_file(f, max_jets=max_jets or None, format=format) for f in files]
     print(json.dumps(res, indent=1, default=float) if json_out else '\n\n'.join(format_inspection(r) for r in res))
-    if any(r['problems'] for r in res): sys.exit(1)
+    probs = [p for r in res for p in r['problems']]
+    if probs: # the report above lists them all; the error line names the first
+        print(f"e2e-inspect: error: {' '.join(str(probs[0]).split())}" + (f' (and {len(probs) - 1} more problems above)' if len(probs) > 1 else ''), file=sys.stderr)
+        sys.exit(1)

@@ -13,7 +13,7 @@ import mplhep as hep
 import ipywidgets as W
 from fastcore.script import call_parse, Param, store_true
 from fastcore.basics import patch
-from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli
+from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli, cli_errors, require_finite
 from .metrics import (response, resolution, bias, regression_metrics, DEFAULT_EDGES, binned_metrics, spearman,
                             sigma_fisher, sigma_eff, qcd_mass_metrics)
 from .calibration import isotonic_regression, invert_median_response, calibration_refusal, MonotoneCalibration
@@ -874,6 +874,7 @@ def write_report(
     return paths
 
 # %% ../nbs/12_evaluation.ipynb #6e3d07b8
+@cli_errors('e2e-evaluate')
 @dashed_cli
 @call_parse
 def e2e_evaluate(
@@ -891,22 +892,22 @@ def e2e_evaluate(
     checkpoints:Param("with --scan: σ_F of the run's network at these training checkpoints", str, nargs='+')=None,
 ):
     "Evaluate a trained run on a file against the calibrated traditional estimators; write metrics.json, plots and report.md"
-    if run is None or data is None: raise SystemExit('e2e-evaluate: --run RUN_DIR and --data FILE are required (see --help)')
+    if run is None or data is None: raise E2EDataError('--run RUN_DIR and --data FILE are required', key='--run' if run is None else '--data', expected='see e2e-evaluate --help')
+    for k,v,lo in (('n_boot', n_boot, 0), ('batch_size', batch_size, 1), ('max_jets', max_jets, 1)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
     mpl.use('Agg')
     scan = [scan] if isinstance(scan, str) else scan
-    try:
-        metrics,figs = evaluate_run(run, data, target=target, device=device, batch_size=batch_size, max_jets=max_jets, qcd=qcd, scan=scan, n_boot=n_boot)
-        if ablate and scan:
-            from e2e_nb.training import load_run
-            r = load_run(run, device=device)
-            metrics['ablation'] = ablation_scan(r, scan, models=internal_estimators(r), max_jets=max_jets, n_boot=n_boot)
-        if checkpoints and scan:
-            from e2e_nb.training import load_run
-            cks = [checkpoints] if isinstance(checkpoints, str) else checkpoints
-            metrics['learning_curve'] = learning_curve(load_run(run, device=device), cks, scan, max_jets=max_jets,
-                                                       n_boot=n_boot)
-        paths = write_report(out, metrics, figs)
-    except E2EDataError as e: raise SystemExit(f'e2e-evaluate: error: {e}') from None
+    metrics,figs = evaluate_run(run, data, target=target, device=device, batch_size=batch_size, max_jets=max_jets, qcd=qcd, scan=scan, n_boot=n_boot)
+    if ablate and scan:
+        from e2e_nb.training import load_run
+        r = load_run(run, device=device)
+        metrics['ablation'] = ablation_scan(r, scan, models=internal_estimators(r), max_jets=max_jets, n_boot=n_boot)
+    if checkpoints and scan:
+        from e2e_nb.training import load_run
+        cks = [checkpoints] if isinstance(checkpoints, str) else checkpoints
+        metrics['learning_curve'] = learning_curve(load_run(run, device=device), cks, scan, max_jets=max_jets,
+                                                   n_boot=n_boot)
+    paths = write_report(out, metrics, figs)
     m = _jsonable(metrics)
     if metrics.get('mass_scan'): # unconverted: an infinite σ prints as ∞ (null in metrics.json)
         print(f"per-jet information on m_t (GeV) at {m['mass_scan']['top_masses']}:\n{scan_table(metrics['mass_scan'])}")

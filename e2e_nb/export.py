@@ -10,15 +10,16 @@ import numpy as np
 import torch
 from torch import nn
 from fastcore.script import call_parse, store_true
-from .core import E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli
+from .core import (E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli, cli_errors,
+                         remove_stale_temps, temp_prefix, publish_new, require_finite)
 from .schema import IMG_SIZE
 
 # %% auto #0
-__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'CMSSW_SCALARS', 'simplify_onnx', 'speedup_onnx', 'export_onnx',
-           'onnx_session', 'onnx_predict', 'compare', 'export_torchscript', 'export_spec', 'triton_config',
-           'write_triton_repo', 'cmssw_sources', 'recoe2e_frame_channels', 'cmssw_cfi', 'write_cmssw_package',
-           'OrtHeadersMissing', 'ort_sdk', 'build_core', 'run_core', 'export_model', 'frame_biases', 'holdout_jets',
-           'export_run', 'e2e_export']
+__all__ = ['ONNX_OPSET', 'ONNX_IR_VERSION', 'RAW_SIZE', 'PARITY_MAX_REL', 'CMSSW_SCALARS', 'simplify_onnx', 'speedup_onnx',
+           'export_onnx', 'onnx_session', 'onnx_predict', 'compare', 'parity_tolerance', 'export_torchscript',
+           'export_spec', 'triton_config', 'write_triton_repo', 'cmssw_sources', 'recoe2e_frame_channels', 'cmssw_cfi',
+           'write_cmssw_package', 'OrtHeadersMissing', 'ort_sdk', 'build_core', 'run_core', 'export_model',
+           'frame_biases', 'holdout_jets', 'export_run', 'e2e_export']
 
 # %% ../nbs/14_export.ipynb #f5bc88dc
 ONNX_OPSET = 18 # opset of the exported graph: runs in ONNX Runtime >= 1.14 (CMSSW_13_X and later)
@@ -190,6 +191,15 @@ def compare(
     if a.shape != b.shape: raise ValueError(f'shapes differ: {a.shape} vs {b.shape}')
     d = np.abs(a - b)
     return dict(max_abs=float(d.max(initial=0)), max_rel=float((d/np.maximum(np.abs(b), 1e-12)).max(initial=0)))
+
+# %% ../nbs/14_export.ipynb #1058dd84
+PARITY_MAX_REL = {'batch1': 1e-5, 'batched': 2e-5} # promised max relative difference of exported model and PyTorch
+
+def parity_tolerance(
+    batch:int, # jets per call on the side with the larger batch
+)->float:
+    "The max relative difference of an exported model from PyTorch e2e_nb promises for `batch` jets per call"
+    return PARITY_MAX_REL['batch1' if batch <= 1 else 'batched']
 
 # %% ../nbs/14_export.ipynb #be7279f2
 def export_torchscript(
@@ -487,13 +497,18 @@ def export_model(
         warnings.simplefilter('ignore', DeprecationWarning)
         tsm = torch.jit.load(str(ts_path))
         y_ts = (tsm(xt) if st is None else tsm(xt, st)).numpy()
-    y_ort1 = np.concatenate([onnx_predict(sess, x[i:i+1], None if s is None else s[i:i+1]) for i in range(min(len(x), 8))])
+    one = [(x[i:i+1], None if s is None else s[i:i+1]) for i in range(min(len(x), 8))] # one jet per call on both sides
+    y_ort1 = np.concatenate([onnx_predict(sess, *j) for j in one])
+    with torch.no_grad(): ref1 = np.concatenate([model(*(None if a is None else torch.as_tensor(a) for a in j)).numpy() for j in one])
     write_triton_repo(onnx_path, out/'triton', name, spec)
     write_cmssw_package(out/'cmssw', onnx_path, spec, x[:n_ref], y_ort[:n_ref], None if s is None else s[:n_ref], name)
-    rep = dict(n_jets=int(len(x)), onnx=compare(y_ort, ref), onnx_batch1=compare(y_ort1, ref[:len(y_ort1)]),
+    rep = dict(n_jets=int(len(x)), onnx=compare(y_ort, ref), onnx_batch1=compare(y_ort1, ref1),
                torchscript=compare(y_ts, ref), opset=ONNX_OPSET, ir_version=ONNX_IR_VERSION, spec=spec,
                files=dict(onnx='model.onnx', torchscript='model.pt', triton=f'triton/{name}', cmssw='cmssw/RecoE2E/MassRegression'),
+               promised_max_rel=dict(onnx=parity_tolerance(len(x)), onnx_batch1=parity_tolerance(1), torchscript=parity_tolerance(len(x))),
                **(extra or {}))
+    for k,tol in rep['promised_max_rel'].items():
+        if rep[k]['max_rel'] > tol: get_logger('e2e_nb.export').warning(f"{k}: max relative difference {rep[k]['max_rel']:.2g} from PyTorch exceeds the promised {tol:g}")
     with atomic_path(out/'parity.json') as tmp: tmp.write_text(json.dumps(rep, indent=1))
     return rep
 
@@ -526,7 +541,7 @@ def holdout_jets(
     chans,keys = config.get('channels') or None,list(config.get('scalars') or [])
     def read(f, idx):
         jf = open_jets(f)
-        x = jf.read_images(idx, channels=chans)
+        x = require_finite(jf.read_images(idx, channels=chans), jf.path, jf.image_key, idx)
         s = np.stack([np.asarray(v, np.float32) for v in jf.read_scalars(keys, idx).values()], 1) if keys else None
         return x,s
     if data is not None:
@@ -574,17 +589,21 @@ def export_run(
         try: extra['frame_bias'] = frame_biases(run, bias_events)
         except E2EDataError as e: extra['frame_bias'] = dict(error=str(e)) # e.g. a channel RecoE2E's frames lack
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', dir=out.parent)) # same file system: the final rename is atomic
+    remove_stale_temps(out) # left by a killed export of the same directory
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), suffix='.tmp', dir=out.parent)) # same file system: atomic rename
+    old = out.parent/f'{temp_prefix(out)}old.tmp'
     try:
         rep = export_model(run.e2e_model(), tmp, export_spec(run.config), x, s, name=name, extra=extra)
-        if out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
+        if overwrite and out.exists(): os.replace(out, old) # two renames: the old export is whole until the new one is
+        publish_new(tmp, out) # another export that finished first into an empty `out` wins
     finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+        for t in (tmp, old):
+            if t.exists(): shutil.rmtree(t)
     get_logger('e2e_nb.export').info(f"exported {run_dir} to {out}: ONNX vs PyTorch max rel. diff {rep['onnx']['max_rel']:.2g}")
     return rep
 
 # %% ../nbs/14_export.ipynb #a3e31081
+@cli_errors('e2e-export')
 @dashed_cli
 @call_parse
 def e2e_export(
@@ -597,6 +616,6 @@ def e2e_export(
     bias_events:int=12, # top-gun events for the frame bias in parity.json (0: skip it)
 ):
     "Export a trained run for CMSSW: model.onnx, model.pt, triton/, cmssw/RecoE2E/MassRegression and parity.json"
-    if run is None: raise SystemExit('e2e-export: error: --run RUN_DIR is required (a directory written by e2e-train)')
+    if run is None: raise E2EDataError('no run given', key='--run', expected='--run RUN_DIR (a directory written by e2e-train)')
     rep = export_run(run, out, data=data, n_jets=n_jets, name=name, overwrite=overwrite, bias_events=bias_events)
     print(json.dumps({k: rep[k] for k in ('n_jets', 'onnx', 'onnx_batch1', 'torchscript', 'frame_bias', 'files') if k in rep}, indent=1))

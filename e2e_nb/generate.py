@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_generate.ipynb #0627997d
 from __future__ import annotations
-import os, json, hashlib, multiprocessing as mp, warnings
+import os, json, hashlib, itertools, signal, threading, multiprocessing as mp, warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, replace
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse, Param, store_true
 import e2e_nb
-from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli
+from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli, cli_errors, watch_parent
 from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
 from .simulation import SimConfig, EventSource, check_config
 from .detector import DetectorConfig, detector_response, check_track_image
@@ -75,9 +75,23 @@ def _run_chunks(fn, chunks, workers:int):
         for c in chunks: yield fn(c)
         return
     # spawn, not fork: forking a process that runs threads or is itself a pool worker (Jupyter, nbdev_test) can deadlock
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'))
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), # workers die with this process (`watch_parent`)
+                             initializer=watch_parent, initargs=(os.getpid(),))
     pending = deque()
     try:
+        # start all workers first with SIGINT and SIGTERM held back (a worker whose parent stops while it starts dies with
+        # a traceback); the workers start with SIGINT blocked, so that a Ctrl-C, which a terminal sends to the whole process
+        # group, reaches only this process even while they import (`watch_parent` then ignores it for good)
+        held, old = [], {}
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, 'pthread_sigmask'): # POSIX
+            old = {s: signal.signal(s, lambda n, f: held.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            for c in itertools.islice(chunks, workers): pending.append(ex.submit(fn, c))
+        finally:
+            if old: signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            for s, h in old.items(): signal.signal(s, h)
+            if held: signal.raise_signal(held[0])
         for c in chunks:
             pending.append(ex.submit(fn, c))
             if len(pending) >= 2*workers: yield pending.popleft().result()
@@ -162,6 +176,7 @@ def simulate(
     return out
 
 # %% ../nbs/04_generate.ipynb #b703e7ae
+@cli_errors('e2e-simulate')
 @dashed_cli
 @call_parse
 def e2e_simulate(
@@ -190,14 +205,11 @@ def e2e_simulate(
     overwrite:Param('replace an existing output file', store_true)=False,
 ):
     "Simulate boosted top-quark (or QCD) jets and their 8-channel E2E images into an HDF5 file"
-    import sys
-    if out is None: sys.exit('e2e-simulate: error: --out is required')
-    try:
-        p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
+    if out is None: raise E2EDataError('no output file given', key='--out', expected='--out FILE.h5')
+    p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
                      mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), gun_pt=gun_pt,
-                     pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
-                     mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
-    except (E2EDataError, FileExistsError) as e: sys.exit(f'e2e-simulate: error: {e}')
+                 pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
+                 mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
     print(p)
 
 # %% ../nbs/04_generate.ipynb #98084614

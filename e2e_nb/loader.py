@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import IterableDataset, get_worker_info
-from .core import E2EDataError
+from .core import E2EDataError, require_finite
 from .data import open_jets, JetFile
 
 # %% auto #0
@@ -188,6 +188,7 @@ def _file(self:JetDataset, k):
 def _read(self:JetDataset, k, loc):
     jf = self._file(k)
     x = jf.read_images(loc, channels=self.channels)
+    require_finite(x, self.files[k], jf.image_key, loc) # NaN pixels would poison the weights silently
     s = jf.read_scalars(self.scalars, loc); y = jf.read_scalars(self.targets, loc)
     empty = lambda: np.zeros((len(loc), 0), np.float32)
     s = np.stack([s[c] for c in self.scalars], 1).astype(np.float32) if self.scalars else empty()

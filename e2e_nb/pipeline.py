@@ -85,6 +85,9 @@ def e2e_pipeline(
     return res
 
 # %% ../nbs/20_pipeline.ipynb #26f27d32
+from .core import cli_errors
+
+@cli_errors('e2e-run', resume='rerun the same command')
 @dashed_cli
 @call_parse
 def e2e_run(
@@ -102,10 +105,10 @@ def e2e_run(
     quiet:store_true=False, # no progress bars
 ):
     "e2e_nb's main job: simulate, train (or use the shipped weights), evaluate against m_SD and export for CMSSW"
-    import sys
-    try: r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers,
-                          not quiet)
-    except (ValueError, FileExistsError) as e: sys.exit(f'e2e-run: error: {e}') # E2EDataError is a ValueError
+    for k,v,lo in (('n_train', n_train, 1), ('n_test', n_test, 1), ('n_qcd', n_qcd, 0), ('n_scan', n_scan, 0), ('epochs', epochs, 1),
+                   ('pool', pool, 1), ('workers', workers, 1)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
+    r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers, not quiet)
     m = r['metrics']
     if r['scan_table']: print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
     print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} ({'shipped ' if r['shipped'] else ''}{r['model']}, "
@@ -114,5 +117,5 @@ def e2e_run(
     print(f"\nplots:   {r['report']}/ ({len(r['plots'])} PNG files, report.md)")
     print(f"metrics: {r['metrics_file']}")
     print(f"export:  {r['export']}/ (model.onnx, model.pt, triton/, cmssw/; ONNX vs PyTorch max rel. diff "
-          f"{r['parity']['onnx']['max_rel']:.1e})")
+          f"{r['parity']['onnx']['max_rel']:.1e} at batch {r['parity']['n_jets']}, promised <= {r['parity']['promised_max_rel']['onnx']:.0e})")
     print(f"done in {r['seconds']:.0f} s")

@@ -923,6 +923,8 @@ def predict(self:Run,
     return torch.cat(out).numpy() if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #826e6fa8
+from .core import require_finite
+
 @patch
 def predict_file(self:Run,
                  path, # a jet file with the run's channels (and scalars)
@@ -932,7 +934,7 @@ def predict_file(self:Run,
                  chunk:int|None=None, # jets read from the file at once (None: the multiple of `batch_size` nearest 256)
                  show_progress:bool=False, # progress bar over the chunks
                 )->np.ndarray:
-    "Predictions in physical units for jets `idx` of the file at `path`, read `chunk` jets at a time"
+    "Predictions in physical units for jets `idx` of `path`, read `chunk` jets at a time (non-finite pixels refused)"
     c = self.config; sc = list(c['scalars']); chunk = chunk or batch_size*max(1, round(256/batch_size)); out = []
     with open_jets(path) as jf:
         for what,have,need in (('channel', jf.channels, c['channels']), ('scalar input', jf.scalar_keys, sc)):
@@ -944,11 +946,15 @@ def predict_file(self:Run,
         for i in progress(range(0, len(a), chunk), desc='predicting', unit='chunk', disable=off):
             b = a[i:i+chunk]; v = jf.read_scalars(sc, b) if sc else None
             s = np.stack([np.asarray(v[k], np.float32) for k in sc], 1) if sc else None
-            x = jf.read_images(b, channels=c['channels'])
+            x = require_finite(jf.read_images(b, channels=c['channels']), jf.path, jf.image_key, b)
             out.append(self.predict(x if transform is None else transform(x), s, batch_size))
     return np.concatenate(out) if out else np.zeros((0, c['n_outputs']*(2 if c['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #9b0c834b
+import shutil
+from .core import cli_errors
+
+@cli_errors('e2e-train', resume='rerun with --resume to continue from the last checkpoint (without one: rerun the command)')
 @dashed_cli
 @call_parse
 def e2e_train(
@@ -989,14 +995,26 @@ def e2e_train(
     quiet:store_true=False, # no progress bar
 ):
     "Train an E2E model on jet images and write a run directory (options take `-` or `_`: --batch-size = --batch_size)"
-    if resume: run = train(out=out, resume=True, workers=workers, threads=threads, device=device, show_progress=not quiet)
-    else:
-        run = train(data, out=out, batch_size=batch_size, workers=workers, threads=threads, device=device, show_progress=not quiet,
-                    model=model, epochs=epochs, task=task, targets=targets, scalars=scalars, heteroscedastic=heteroscedastic,
-                    channels=channels, crop=crop, pool=pool, max_jets=max_jets, split_seed=split_seed, init_from=init_from,
-                    model_kwargs=json.loads(model_kwargs) if model_kwargs else None, lr=lr, loss=loss, optimizer=optimizer,
-                    weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
-                    channels_last=channels_last, seed=seed, augment=augment,
-                    deterministic=deterministic, keep_epochs=keep_epochs)
+    for k,v,lo in (('epochs', epochs, 1), ('batch_size', batch_size, 1), ('pool', pool, 1), ('max_jets', max_jets, 1), ('workers', workers, 0)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
+    if not lr >= 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='>= 0 (0: the weights stay as they are)')
+    if resume and data: raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data', expected='no --data with --resume')
+    try: model_kwargs = json.loads(model_kwargs) if model_kwargs else None
+    except ValueError as e: raise E2EDataError(f'not JSON: {e}', key='--model_kwargs', expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
+    if out is None and not resume: out = str(e2e_path('runs', f'{model}_{datetime.datetime.now():%Y%m%d_%H%M%S}', create=False))
+    fresh = not resume and not Path(out).exists()
+    try:
+        if resume: run = train(out=out, resume=True, workers=workers, threads=threads, device=device, show_progress=not quiet)
+        else:
+            run = train(data, out=out, batch_size=batch_size, workers=workers, threads=threads, device=device, show_progress=not quiet,
+                        model=model, epochs=epochs, task=task, targets=targets, scalars=scalars, heteroscedastic=heteroscedastic,
+                        channels=channels, crop=crop, pool=pool, max_jets=max_jets, split_seed=split_seed, init_from=init_from,
+                        model_kwargs=model_kwargs, lr=lr, loss=loss, optimizer=optimizer,
+                        weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
+                        channels_last=channels_last, seed=seed, augment=augment,
+                        deterministic=deterministic, keep_epochs=keep_epochs)
+    except (ValueError, KeyboardInterrupt): # bad data met or stopped before the first checkpoint: leave nothing behind
+        if fresh and not (Path(out)/'checkpoints'/'last.pt').exists(): shutil.rmtree(out, ignore_errors=True)
+        raise
     if run is not None: print(f'{run.dir}: {len(run.history)} epochs, best validation loss {run.history[-1]["best_val_loss"]:.4g}')
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()

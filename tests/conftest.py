@@ -53,3 +53,32 @@ def one_thread():
     n = torch.get_num_threads(); torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+
+# ---------------------------------------------------------------- faults (#23): what the fault tests observed
+FAULTS = dict(bad_inputs=0, kills=0, lost_data=[], survivors=[])
+
+@pytest.fixture(scope='session')
+def faults():
+    """Record of the fault tests: `faults.bad_input(case, lost)` and `faults.kill(case, lost, survivors)` count every bad
+    input and every kill tried, with what was observed (output lost or overwritten, processes left running); the summary
+    line at the end of the run is computed from these records"""
+    class _Rec:
+        def bad_input(self, case:str, lost:bool):
+            FAULTS['bad_inputs'] += 1
+            if lost: FAULTS['lost_data'].append(case)
+        def kill(self, case:str, lost:bool, survivors:list):
+            FAULTS['kills'] += 1
+            if lost: FAULTS['lost_data'].append(case)
+            if survivors: FAULTS['survivors'].append(f'{case}: pids {survivors}')
+    return _Rec()
+
+
+def pytest_terminal_summary(terminalreporter):
+    f = FAULTS
+    if not (f['bad_inputs'] or f['kills']): return
+    lost, surv = f['lost_data'], f['survivors']
+    terminalreporter.write_line(
+        f"faults: {f['bad_inputs']} bad inputs and {f['kills']} kills tried; "
+        + (f"{len(lost)} lost or overwrote data ({'; '.join(lost)})" if lost else 'none lost or overwrote data') + ', '
+        + (f"{len(surv)} left processes behind ({'; '.join(surv)})" if surv else 'none left a process behind'))

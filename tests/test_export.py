@@ -78,16 +78,17 @@ def test_export_model(tmp_path, jets, n_scalars, het):
         assert (out/f).is_file(), f
     assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
     assert rep['n_jets'] == len(x)
-    for k in ('onnx', 'onnx_batch1', 'torchscript'): assert rep[k]['max_rel'] <= 1e-5, (k, rep[k])
+    assert rep['promised_max_rel'] == dict(onnx=ex.parity_tolerance(len(x)), onnx_batch1=1e-5, torchscript=ex.parity_tolerance(len(x)))
+    for k in ('onnx', 'onnx_batch1', 'torchscript'): assert rep[k]['max_rel'] <= rep['promised_max_rel'][k], (k, rep[k])
     # independent recomputation of the parity numbers
     with torch.no_grad(): ref = model(torch.as_tensor(x), None if s is None else torch.as_tensor(s)).numpy()
     y = ex.onnx_predict(out/'model.onnx', x, s)
     assert y.shape == (len(x), 2 if het else 1)
-    np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(y, ref, rtol=ex.parity_tolerance(len(x)), atol=1e-4)
     if het: assert (y[:, 1] > 0).all()
     ts = torch.jit.load(str(out/'model.pt'))
     with torch.no_grad(): yts = (ts(torch.as_tensor(x[:3])) if s is None else ts(torch.as_tensor(x[:3]), torch.as_tensor(s[:3]))).numpy()
-    np.testing.assert_allclose(yts, ref[:3], rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(yts, ref[:3], rtol=ex.parity_tolerance(3), atol=1e-4)
     # the Triton configuration matches the ONNX graph
     cfg = (out/'triton/mass/config.pbtxt').read_text()
     assert 'platform: "onnxruntime_onnx"' in cfg and 'dims: [ 8, 125, 125 ]' in cfg and 'dynamic_batching' in cfg
@@ -159,21 +160,21 @@ def test_export_run_cli(tmp_path, run_dir):
     assert r.returncode == 0, r.stderr
     rep = json.loads((out/'parity.json').read_text())
     assert rep['n_jets'] == min(12, len(load_run(run_dir).split()['test'])) >= 2  # the run's own test split
-    assert rep['onnx']['max_rel'] <= 1e-5 and rep['torchscript']['max_rel'] <= 1e-5
+    assert all(rep[k]['max_rel'] <= rep['promised_max_rel'][k] for k in ('onnx', 'onnx_batch1', 'torchscript'))
     assert rep['spec']['channels'] == load_run(run_dir).config['channels']
     fb = rep['frame_bias']   # the model on emulated RecoE2E frames: fixed frames are e2e_nb's own images
     assert fb['n_events'] == 12 and fb['fixed']['n_jets'] >= 12 and abs(fb['fixed']['mean']) < 1e-2
     assert 'fixed_raw_seeds' not in fb   # this run takes no ieta/iphi scalars
     run = load_run(run_dir, device='cpu')
     x = open_jets(sample_file(n_jets=16, seed=3)).read_images(np.arange(5), channels=run.config['channels'])
-    np.testing.assert_allclose(ex.onnx_predict(out/'model.onnx', x), run.predict(x), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(ex.onnx_predict(out/'model.onnx', x), run.predict(x), rtol=ex.parity_tolerance(5), atol=1e-4)
     r = subprocess.run([exe, '--run', str(run_dir), '--out', str(out)], capture_output=True, text=True)
     assert r.returncode != 0 and 'refusing to overwrite' in r.stderr
     rep = ex.export_run(run_dir, out, data=sample_file(n_jets=16, seed=3), n_jets=4, overwrite=True, bias_events=0)
     assert 'frame_bias' not in rep
     assert json.loads((out/'parity.json').read_text()) == json.loads(json.dumps(rep))
-    assert rep['n_jets'] == 4 and rep['onnx']['max_rel'] <= 1e-5
-    assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind
+    assert rep['n_jets'] == 4 and rep['onnx']['max_rel'] <= ex.parity_tolerance(4)
+    assert sorted(p.name for p in out.parent.iterdir()) == ['export']  # no temporary directory left behind (nor the old export)
 
 
 def test_export_run_split_errors_are_not_swallowed(tmp_path, run_dir):
