@@ -983,13 +983,14 @@ def learning_curve(
     max_jets:int|None=None, n_boot:int=100, batch_size:int=64, # jets per file, resamples, jets per forward pass
 )->dict:
     "σ_F per jet of the run's network at each checkpoint (a `mass_scan`-like dict): where training saturates"
+    import os
     from e2e_nb.training import load_checkpoint
     best, name = {k: v.clone() for k,v in run.model.state_dict().items()}, str(run.config['model'])
-    sels, val = {}, {}
+    sels, val, top = {}, {}, os.path.commonpath([Path(ck).resolve().parent for ck in checkpoints])
     try:
-        for ck in checkpoints:
+        for ck in checkpoints:   # named by their path below the checkpoints' common folder
             c = load_checkpoint(ck); run.model.load_state_dict(c['model'])
-            label = f"{Path(ck).parent.name}/{Path(ck).stem} (epoch {c.get('epoch', '?')})"
+            label = f"{Path(ck).resolve().relative_to(top).with_suffix('')} (epoch {c.get('epoch', '?')})"
             s = evaluate_scan(run, files, baselines={}, max_jets=max_jets, n_boot=n_boot, batch_size=batch_size,
                               image=False, show_progress=False)
             for sel, tab in s['selections'].items(): sels.setdefault(sel, {})[label] = tab[name]
