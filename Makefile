@@ -73,17 +73,20 @@ weights: $(STAMP)
 	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
 	if [ -f $(WORK)/run/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run --threads 2 --workers 1; \
 	else $(BIN)/e2e-train --data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --threads 2 --workers 1 \
-	  --out $(WORK)/run; fi
+	  --keep_epochs --out $(WORK)/run; fi
 	$(BIN)/python tools/ship_weights.py $(WORK)/run $(WEIGHTS)
 	$(MAKE) weights-report
 
 # The shipped model's reports on samples no training saw (tools/simulate_eval.sh, about 15 min on 2 cores): a top-gun
 # file, QCD jets and the tt̄ mass scan (m_t = 160, 172.5, 185 GeV) whose per-jet information on m_t (σ_F, σ_eff) is the
 # headline; `report/` without pile-up, `report_pu30/` at μ = 30 (against the CHS soft-drop mass).
+# the learning curve in report/: σ_F of the network at each epoch of `make weights` (e2e-train --keep_epochs)
+CHECKPOINTS = $(sort $(wildcard $(WORK)/run/checkpoints/epoch_*.pt))
 weights-report: $(STAMP)
 	tools/simulate_eval.sh $(WORK) 2
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
-	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --ablate --out $(WEIGHTS)/report
+	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --ablate --out $(WEIGHTS)/report \
+	  $(if $(CHECKPOINTS),--checkpoints $(CHECKPOINTS))
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu30.h5 --qcd $(WORK)/qcd_pu30.h5 \
 	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --ablate --out $(WEIGHTS)/report_pu30
 

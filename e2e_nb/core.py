@@ -271,7 +271,11 @@ EXIT_CODES = {
 class Terminated(KeyboardInterrupt):
     "SIGTERM, raised in the main thread of a command run under `cli_errors`"
 
-def _terminated(signum, frame): raise Terminated()
+_STOPS = [] # the signals a command under `cli_errors` received: an interruption may surface as another exception
+
+def _terminated(signum, frame): _STOPS.append(signal.SIGTERM); raise Terminated()
+
+def _interrupted(signum, frame): _STOPS.append(signal.SIGINT); raise KeyboardInterrupt()
 
 class CommandFailed(SystemExit):
     "`SystemExit` with an exit `code` whose text is the command's one-line error message (already printed on stderr)"
@@ -288,15 +292,20 @@ def cli_errors(
         @functools.wraps(f)
         def _g(*args, **kwargs):
             main = threading.current_thread() is threading.main_thread()
-            old = signal.signal(signal.SIGTERM, _terminated) if main else None
+            if main:
+                _STOPS.clear(); old = signal.signal(signal.SIGTERM, _terminated), signal.signal(signal.SIGINT, _interrupted)
             try: return f(*args, **kwargs)
-            except FileExistsError as e: code, msg = 3, str(e)
-            except (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as e:
-                code, msg = 1, str(e) # E2EDataError is a ValueError
-            except Terminated: code, msg = 143, f'stopped by SIGTERM; files being written were discarded; {resume}'
-            except KeyboardInterrupt: code, msg = 130, f'interrupted; files being written were discarded; {resume}'
+            except BaseException as e: # a signal raised inside a C extension (e.g. while it imports) surfaces as another
+                stop = _STOPS[0] if _STOPS else signal.SIGTERM if isinstance(e, Terminated) else \
+                       signal.SIGINT if isinstance(e, KeyboardInterrupt) else None   # exception: the record decides
+                if stop == signal.SIGTERM: code, msg = 143, f'stopped by SIGTERM; files being written were discarded; {resume}'
+                elif stop == signal.SIGINT: code, msg = 130, f'interrupted; files being written were discarded; {resume}'
+                elif isinstance(e, FileExistsError): code, msg = 3, str(e)
+                elif isinstance(e, (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
+                    code, msg = 1, str(e) # E2EDataError is a ValueError
+                else: raise
             finally:
-                if main: signal.signal(signal.SIGTERM, old)
+                if main: signal.signal(signal.SIGTERM, old[0]); signal.signal(signal.SIGINT, old[1])
             line = f"{prog}: error: {' '.join(msg.split())}"
             print(line, file=sys.stderr, flush=True)
             raise CommandFailed(code, line)

@@ -163,7 +163,7 @@ def test_widget_slider_changes_output(site, base_url, browser):
     p = Page(browser, base_url, m.group(1))
     try:
         viewer = p.page.locator('.e2e-jet-viewer').first
-        viewer.wait_for(state='visible', timeout=30_000)
+        viewer.wait_for(state='visible', timeout=120_000)   # minutes on a loaded 2-core machine
         slider = viewer.locator('.widget-slider').first  # the first slider of the viewer: an IntSlider (jet)
         handle = slider.locator('.noUi-handle').first
         readout = slider.locator('.widget-readout').first

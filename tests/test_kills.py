@@ -85,8 +85,11 @@ def sim_ref(tmp_path_factory):
     run('e2e-simulate', *SIM, '--out', d/'ref.h5', cwd=d, home=d)
     return d/'ref.h5'
 
-def _sim_running(tmp_path):
-    p = start('e2e-simulate', *SIM, '--out', tmp_path/'tg.h5', cwd=tmp_path, home=tmp_path)
+def _sim_running(tmp_path, n_jets=None):
+    "`e2e-simulate` (`SIM`, or `n_jets` jets) started, once it writes with both workers up"
+    args = [*SIM]
+    if n_jets is not None: args[args.index('--n-jets') + 1] = n_jets
+    p = start('e2e-simulate', *args, '--out', tmp_path/'tg.h5', cwd=tmp_path, home=tmp_path)
     procs = []
     def busy():   # writing, with both workers up
         procs[:] = family(p)
@@ -105,7 +108,7 @@ def test_simulate_sigkill_then_rerun(tmp_path, sim_ref, faults):
 
 @pytest.mark.parametrize('sig,code', [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_simulate_sigterm_ctrl_c(tmp_path, sig, code, faults):
-    p, procs = _sim_running(tmp_path)
+    p, procs = _sim_running(tmp_path, n_jets=20_000)   # long enough that a loaded machine cannot finish before the signal
     err = stop(p, sig, procs, faults, f'e2e-simulate {sig.name}', lambda: (tmp_path/'tg.h5').exists())
     one_line(err, 'e2e-simulate', p.returncode, code, 'SIGTERM' if sig == signal.SIGTERM else 'interrupted')
     assert not (tmp_path/'tg.h5').exists() and temps(tmp_path, 'tg.h5') == [] # a clean stop removes its own
