@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path('/usr/bin/chromium')
 SHOTS = ROOT/'artefacts'/'screenshots'
 NBS = Path(os.environ.get('E2E_DOCS_NBS', ROOT/'nbs'))
-VIEWER_NB = NBS/'05_viewer.ipynb'
+VIEWER_NB = NBS/'07_data.ipynb'   # the jet viewer on a file's jets (nb 05 defines it, 07 shows it live)
 ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-quic', '--no-first-run', '--disable-sync']
 

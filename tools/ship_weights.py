@@ -2,7 +2,7 @@
 """Copy a finished training run into the package as shipped weights: `python tools/ship_weights.py RUN_DIR DEST`.
 
 Only what `load_run`, `e2e-evaluate --run` and `e2e-export --run` need travels (config.json, model.safetensors) plus the
-training log and loss curve; checkpoints (optimiser state) stay behind. The copy is written next to DEST and renamed."""
+training log (and the first stage's, for a run started from another) and loss curve; checkpoints (optimiser state) stay behind. The copy is written next to DEST and renamed."""
 import json, shutil, sys, tempfile
 from pathlib import Path
 
@@ -17,6 +17,9 @@ def main(run, dest):
             if (run/f).exists(): shutil.copyfile(run/f, tmp/f)
         cfg = json.loads((tmp/'config.json').read_text())
         cfg['shipped_from'] = dict(run=run.name, data=[Path(p).name for p in cfg.get('data', [])])
+        if cfg.get('init_from'):   # a second training stage: the first stage's log travels too, as log_<run>.csv
+            init = Path(cfg['init_from']); cfg['shipped_from']['init_from'] = init.name
+            if (init/'log.csv').exists(): shutil.copyfile(init/'log.csv', tmp/f'log_{init.name}.csv')
         if 'image_seed' not in cfg:   # runs trained before e2e-train recorded it: read it from the training files
             from e2e_nb.training import _image_setting
             cfg['image_seed'] = _image_setting(cfg.get('data', []))

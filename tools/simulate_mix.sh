@@ -1,7 +1,7 @@
 #!/bin/bash
 # The training mix of the shipped mass regression (issue 19; CMS-DP-2021/017's recipe): containment-aware flat-mass
 # top-gun jets, flat-mass tt̄ with the underlying event, QCD jets (target: their generated soft-drop mass), and the
-# same three at pile-up μ = 15 ... 60. Usage: simulate_mix.sh DIR [nopu|pu|all] [SCALE]; skips finished files
+# same three at pile-up μ = 15 ... 60. Usage: simulate_mix.sh DIR [nopu|pu|stage2|all] [SCALE]; skips finished files
 # (e2e-simulate writes atomically), so a killed run resumes. SCALE multiplies every sample size (default 1).
 set -euo pipefail
 DIR=$1; PART=${2:-all}; SCALE=${3:-1}
@@ -9,6 +9,11 @@ B=$(cd "$(dirname "$0")/.." && pwd)/.venv/bin
 mkdir -p "$DIR"
 n() { python3 -c "print(max(50, int($1*$SCALE)))"; }
 sim() { local out=$DIR/$1; shift; [ -f "$out" ] || "$B/e2e-simulate" "$@" --workers 1 --out "$out"; }
+if [ "$PART" = stage2 ]; then   # the second training stage's extra tt̄ and QCD jets (make weights)
+  sim mix_ttbar2_pu0.h5 --process ttbar --top_mass 172.5 --mass_window 0.25 --n_jets $(n 60000) --seed 304
+  sim mix_qcd2_pu0.h5 --process qcd --n_jets $(n 30000) --seed 305
+  exit 0
+fi
 if [ "$PART" != pu ]; then
   sim mix_topgun_pu0.h5 --process topgun --n_jets $(n 150000) --seed 301
   sim mix_ttbar_pu0.h5 --process ttbar --top_mass 172.5 --mass_window 0.25 --n_jets $(n 40000) --seed 302
