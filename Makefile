@@ -16,14 +16,12 @@ export E2E_NB_PROGRESS ?= 0
 export E2E_NB_SCALE ?= small
 
 # The shipped weights (e2e_nb/weights/part_mass): `make weights` reproduces them on a 2-core CPU machine: about
-# 30 min of simulation (tools/simulate_mix.sh: the CMS-style training mix), two hours of training in two stages (4 epochs
-# from scratch: ~70 min; 2 more at a third of the rate with 90 000 more tt̄ and QCD jets: ~60 min), 15 min for the report.
+# 25 min of simulation (tools/simulate_mix.sh: the CMS-style training mix), 70 min of training, 15 min for the report.
 # Every step resumes where a killed `make weights` stopped (finished files are kept, training resumes from its checkpoint).
 WEIGHTS := e2e_nb/weights/part_mass
 WORK ?= $(HOME)/.e2e_nb/ship
 EPOCHS ?= 4
 MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_pu$(mu).h5))
-STAGE2 = $(WORK)/mix_ttbar2_pu0.h5 $(WORK)/mix_qcd2_pu0.h5
 
 .PHONY: weights weights-report run test check-sync nbtest pytest docs readme bench chromium ort-headers clean
 
@@ -73,23 +71,17 @@ readme: $(STAMP)
 
 weights: $(STAMP)
 	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
-	tools/simulate_mix.sh $(WORK) stage2
-	# stage 1: EPOCHS epochs from scratch on the mix
 	if [ -f $(WORK)/run/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run --threads 2 --workers 1; \
 	else $(BIN)/e2e-train --data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --threads 2 --workers 1 \
 	  --keep_epochs --out $(WORK)/run; fi
-	# stage 2: 2 epochs at a third of the rate from stage 1, on the mix plus 60 000 tt̄ and 30 000 QCD jets
-	if [ -f $(WORK)/run2/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run2 --threads 2 --workers 1; \
-	else $(BIN)/e2e-train --data $(MIX) $(STAGE2) --init_from $(WORK)/run --model part --targets m_target --epochs 2 \
-	  --lr 3e-4 --bf16 --threads 2 --workers 1 --keep_epochs --out $(WORK)/run2; fi
-	$(BIN)/python tools/ship_weights.py $(WORK)/run2 $(WEIGHTS)
+	$(BIN)/python tools/ship_weights.py $(WORK)/run $(WEIGHTS)
 	$(MAKE) weights-report
 
 # The shipped model's reports on samples no training saw (tools/simulate_eval.sh, about 15 min on 2 cores): a top-gun
 # file, QCD jets and the tt̄ mass scan (m_t = 160, 172.5, 185 GeV) whose per-jet information on m_t (σ_F, σ_eff) is the
 # headline; `report/` without pile-up, `report_pu30/` at μ = 30 (against the CHS soft-drop mass).
 # the learning curve in report/: σ_F of the network at each epoch of `make weights` (e2e-train --keep_epochs)
-CHECKPOINTS = $(sort $(wildcard $(WORK)/run/checkpoints/epoch_*.pt)) $(sort $(wildcard $(WORK)/run2/checkpoints/epoch_*.pt))
+CHECKPOINTS = $(sort $(wildcard $(WORK)/run/checkpoints/epoch_*.pt))
 weights-report: $(STAMP)
 	tools/simulate_eval.sh $(WORK) 2
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
