@@ -996,5 +996,5 @@ def learning_curve(
             for sel, tab in s['selections'].items(): sels.setdefault(sel, {})[label] = tab[name]
             val[label] = (c.get('history') or [{}])[-1].get('val_loss', float('nan'))
     finally: run.model.load_state_dict(best)
-    return dict(top_masses=scan_masses(files), n_bins=20, n_boot=n_boot, val_loss=val, selections=sels)
+    return dict(top_masses=s['top_masses'], n_bins=s['n_bins'], n_boot=n_boot, val_loss=val, selections=sels)
 
