@@ -159,28 +159,24 @@ TritonClient::TritonClient(const edm::ParameterSet& params, const std::string& d
         << "model " << modelName << " failed to load: unexpected " << (input ? "input" : "output") << " '" << t.name
         << "' in config.pbtxt";
   };
-  for (const auto& t : c.inputs) {
-    check(t, true);
-    auto dims = t.dims;
-    if (!noBatch_)
-      dims.insert(dims.begin(), -1);
-    input_.emplace(std::piecewise_construct, std::forward_as_tuple(t.name),
-                   std::forward_as_tuple(t.name, dims, t.dataType.substr(5), noBatch_));
-    server_->inputNames.push_back(t.name);
-  }
+  // the client's inputs and outputs as the server announces them: one entry per config.pbtxt tensor, in its order
+  auto announce = [&](const auto& tensors, auto& map, std::vector<std::string>& names, bool input) {
+    for (const auto& t : tensors) {
+      check(t, input);
+      auto dims = t.dims;
+      if (!noBatch_)
+        dims.insert(dims.begin(), -1);
+      map.emplace(std::piecewise_construct, std::forward_as_tuple(t.name),
+                  std::forward_as_tuple(t.name, dims, t.dataType.substr(5), noBatch_));
+      names.push_back(t.name);
+    }
+  };
+  announce(c.inputs, input_, server_->inputNames, true);
   if (server_->inputNames.size() != s.GetInputCount())
     throw cms::Exception("TritonServerFailure")
         << "model " << modelName << " failed to load: config.pbtxt configures " << server_->inputNames.size()
         << " of the graph's " << s.GetInputCount() << " inputs";
-  for (const auto& t : c.outputs) {
-    check(t, false);
-    auto dims = t.dims;
-    if (!noBatch_)
-      dims.insert(dims.begin(), -1);
-    output_.emplace(std::piecewise_construct, std::forward_as_tuple(t.name),
-                    std::forward_as_tuple(t.name, dims, t.dataType.substr(5), noBatch_));
-    server_->outputNames.push_back(t.name);
-  }
+  announce(c.outputs, output_, server_->outputNames, false);
   edm::LogInfo(fullDebugName_) << "Model name: " << modelName << ", version " << version << ", max batch size "
                                << (noBatch_ ? 0 : maxBatchSize_);
 }

@@ -1,8 +1,9 @@
 #ifndef RecoE2E_MassRegression_plugins_MassRegressionCommon_h
 #define RecoE2E_MassRegression_plugins_MassRegressionCommon_h
 // What MassRegressionProducer (ONNX Runtime in the process) and MassRegressionSonicProducer (Triton, SONIC) share: the
-// configuration (channels and scalars by name, checked once), the jet selection and scalar inputs built from the jets
-// and RecoE2E's JetSeeds, the ValueMaps keyed to the jets, and the parameters of both fillDescriptions. The tensors are
+// configuration (channels and scalars by name, checked once) and the tokens of what they consume (Inputs) and put
+// (OutputTokens), the jet selection and scalar inputs built from the jets and RecoE2E's JetSeeds, the ValueMaps keyed
+// to the jets, and the parameters of both fillDescriptions. The tensors are
 // packed and unpacked by the CMSSW-independent core (interface/E2EInferenceCore.h) in both.
 #include <algorithm>
 #include <cmath>
@@ -15,10 +16,14 @@
 #include "DataFormats/Common/interface/ValueMap.h"
 #include "DataFormats/Common/interface/View.h"
 #include "DataFormats/JetReco/interface/Jet.h"
+#include "FWCore/Framework/interface/ConsumesCollector.h"
 #include "FWCore/Framework/interface/Event.h"
+#include "FWCore/Framework/interface/ProducesCollector.h"
 #include "FWCore/ParameterSet/interface/ParameterSet.h"
 #include "FWCore/ParameterSet/interface/ParameterSetDescription.h"
+#include "FWCore/Utilities/interface/EDGetToken.h"
 #include "FWCore/Utilities/interface/EDPutToken.h"
+#include "FWCore/Utilities/interface/InputTag.h"
 #include "FWCore/Utilities/interface/Exception.h"
 #include "RecoE2E/DataFormats/interface/FrameCollections.h"
 #include "RecoE2E/MassRegression/interface/E2EInferenceCore.h"
@@ -166,12 +171,48 @@ namespace e2e {
         iEvent.put(token, std::move(map));
       }
 
-      // The products of both producers: one ValueMap<float> per target on the jets (and one per uncertainty for a
-      // heteroscedastic model), and the per-jet results as RecoE2E's Frame2D.
+      // What both producers read: the configuration (checked once) and the jets, RecoE2E's frames and its seeds, whose
+      // tokens the module's consumesCollector() registers.
+      struct Inputs {
+        Inputs(const edm::ParameterSet& ps, edm::ConsumesCollector cc)
+            : spec(makeSpec(ps)),
+              scalars(makeScalars(ps)),
+              seedOffsets(makeSeedOffsets(ps)),
+              minJetPt(ps.getParameter<double>("minJetPt")),
+              maxJetEta(ps.getParameter<double>("maxJetEta")),
+              jets(cc.consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
+              frames(cc.consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
+              seeds(cc.consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {}
+
+        // The selection and scalar inputs of the event's jets, whose frames the caller has read.
+        JetInputs read(const edm::Event& iEvent, const edm::View<reco::Jet>& jetView,
+                       const e2e::Frame4D& frameColl) const {
+          return jetInputs(jetView, frameColl, iEvent.get(seeds), spec, scalars, seedOffsets, minJetPt, maxJetEta);
+        }
+
+        const ModelSpec spec;
+        const std::vector<Scalar> scalars;
+        const SeedOffsets seedOffsets;
+        const double minJetPt, maxJetEta;
+        const edm::EDGetTokenT<edm::View<reco::Jet>> jets;
+        const edm::EDGetTokenT<e2e::Frame4D> frames;
+        const edm::EDGetTokenT<e2e::Frame2D> seeds;
+      };
+
+      // The products of both producers, declared through the module's producesCollector(): one ValueMap<float> per
+      // target on the jets (and one per uncertainty for a heteroscedastic model), and the per-jet results as RecoE2E's
+      // Frame2D.
       struct OutputTokens {
-        std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> values, sigmas;
-        edm::EDPutTokenT<e2e::Frame2D> mass, massSigma;
-        bool heteroscedastic = false;
+        OutputTokens(const edm::ParameterSet& ps, bool hetero, edm::ProducesCollector pc) : heteroscedastic(hetero) {
+          for (const auto& t : ps.getParameter<std::vector<std::string>>("targets")) {
+            values.push_back(pc.produces<edm::ValueMap<float>>(t));
+            if (heteroscedastic)
+              sigmas.push_back(pc.produces<edm::ValueMap<float>>(t + "Uncertainty"));
+          }
+          mass = pc.produces<e2e::Frame2D>("RegressedMass");
+          if (heteroscedastic)
+            massSigma = pc.produces<e2e::Frame2D>("RegressedMassUncertainty");
+        }
 
         void put(edm::Event& iEvent, const edm::Handle<edm::View<reco::Jet>>& jets, Predictions&& pred,
                  const std::vector<bool>& valid) const {
@@ -184,6 +225,10 @@ namespace e2e {
           if (heteroscedastic)
             iEvent.emplace(massSigma, std::move(pred.sigmas));
         }
+
+        bool heteroscedastic;
+        std::vector<edm::EDPutTokenT<edm::ValueMap<float>>> values, sigmas;
+        edm::EDPutTokenT<e2e::Frame2D> mass, massSigma;
       };
 
       // The parameters of both producers but the model's location (model_path, or the Triton Client PSet).

@@ -51,15 +51,8 @@ private:
   void produce(edm::Event&, const edm::EventSetup&) override;
   void checkModel(const ONNXRuntime&, const std::string& path) const;
 
-  const er::ModelSpec spec_;
-  const std::vector<Scalar> scalars_;
-  const std::vector<std::string> targets_;
-  const SeedOffsets seedOffsets_;
-  const double minJetPt_, maxJetEta_;
-  const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
-  const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
-  const edm::EDGetTokenT<e2e::Frame2D> seedsToken_;
-  OutputTokens outputs_;
+  const Inputs inputs_;
+  const OutputTokens outputs_;
 };
 
 std::unique_ptr<ONNXRuntime> MassRegressionProducer::initializeGlobalCache(const edm::ParameterSet& ps) {
@@ -69,85 +62,68 @@ std::unique_ptr<ONNXRuntime> MassRegressionProducer::initializeGlobalCache(const
 
 void MassRegressionProducer::checkModel(const ONNXRuntime& ort, const std::string& path) const {
   const auto& outs = ort.getOutputNames();
-  if (std::find(outs.begin(), outs.end(), spec_.output) == outs.end())
+  if (std::find(outs.begin(), outs.end(), inputs_.spec.output) == outs.end())
     throw cms::Exception("Configuration") << "MassRegressionProducer: model " << path << " has no output '"
-                                          << spec_.output << "' (its outputs: " << join(outs) << ")";
-  const auto& oshape = ort.getOutputShape(spec_.output);
-  if (oshape.size() == 2 && oshape[1] > 0 && oshape[1] != spec_.nOutputs())
+                                          << inputs_.spec.output << "' (its outputs: " << join(outs) << ")";
+  const auto& oshape = ort.getOutputShape(inputs_.spec.output);
+  if (oshape.size() == 2 && oshape[1] > 0 && oshape[1] != inputs_.spec.nOutputs())
     throw cms::Exception("Configuration")
         << "MassRegressionProducer: model " << path << " returns " << oshape[1]
-        << " values per jet; the configuration expects " << spec_.nOutputs() << " (" << spec_.nTargets << " targets"
-        << (spec_.heteroscedastic ? " and their uncertainties)" : ")");
+        << " values per jet; the configuration expects " << inputs_.spec.nOutputs() << " (" << inputs_.spec.nTargets
+        << " targets" << (inputs_.spec.heteroscedastic ? " and their uncertainties)" : ")");
   // cms::Ort::ONNXRuntime does not expose input shapes: one dry run on an empty jet checks the channel count, the frame
   // size and the scalar count against the model's inputs.
-  std::vector<std::string> names{spec_.imageInput};
-  cms::Ort::FloatArrays in{std::vector<float>(spec_.frameSize(), 0.f)};
-  std::vector<std::vector<int64_t>> shapes{{1, spec_.channels, spec_.height, spec_.width}};
-  if (spec_.nScalars > 0) {
-    names.push_back(spec_.scalarInput);
-    in.emplace_back(spec_.nScalars, 0.f);
-    shapes.push_back({1, spec_.nScalars});
+  std::vector<std::string> names{inputs_.spec.imageInput};
+  cms::Ort::FloatArrays in{std::vector<float>(inputs_.spec.frameSize(), 0.f)};
+  std::vector<std::vector<int64_t>> shapes{{1, inputs_.spec.channels, inputs_.spec.height, inputs_.spec.width}};
+  if (inputs_.spec.nScalars > 0) {
+    names.push_back(inputs_.spec.scalarInput);
+    in.emplace_back(inputs_.spec.nScalars, 0.f);
+    shapes.push_back({1, inputs_.spec.nScalars});
   }
   try {
-    const auto y = ort.run(names, in, shapes, {spec_.output}, 1).at(0);
-    if (static_cast<int64_t>(y.size()) != spec_.nOutputs())
+    const auto y = ort.run(names, in, shapes, {inputs_.spec.output}, 1).at(0);
+    if (static_cast<int64_t>(y.size()) != inputs_.spec.nOutputs())
       throw cms::Exception("Configuration") << "it returned " << y.size() << " values for one jet";
   } catch (const std::exception& e) {
     throw cms::Exception("Configuration")
-        << "MassRegressionProducer: model " << path << " does not take the configured inputs " << spec_.describe()
-        << " (channelNames has " << spec_.channels << " channels, scalarNames " << spec_.nScalars
-        << " scalars): " << e.what();
+        << "MassRegressionProducer: model " << path << " does not take the configured inputs "
+        << inputs_.spec.describe() << " (channelNames has " << inputs_.spec.channels << " channels, scalarNames "
+        << inputs_.spec.nScalars << " scalars): " << e.what();
   }
 }
 
 MassRegressionProducer::MassRegressionProducer(const edm::ParameterSet& ps, const ONNXRuntime* cache)
-    : spec_(makeSpec(ps)),
-      scalars_(makeScalars(ps)),
-      targets_(ps.getParameter<std::vector<std::string>>("targets")),
-      seedOffsets_(makeSeedOffsets(ps)),
-      minJetPt_(ps.getParameter<double>("minJetPt")),
-      maxJetEta_(ps.getParameter<double>("maxJetEta")),
-      jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
-      framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
-      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {
+    : inputs_(ps, consumesCollector()), outputs_(ps, inputs_.spec.heteroscedastic, producesCollector()) {
   const std::string path = ps.getParameter<edm::FileInPath>("model_path").fullPath();
   checkModel(*cache, path);
-  outputs_.heteroscedastic = spec_.heteroscedastic;
-  for (const auto& t : targets_) {
-    outputs_.values.push_back(produces<edm::ValueMap<float>>(t));
-    if (spec_.heteroscedastic)
-      outputs_.sigmas.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
-  }
-  outputs_.mass = produces<e2e::Frame2D>("RegressedMass");
-  if (spec_.heteroscedastic)
-    outputs_.massSigma = produces<e2e::Frame2D>("RegressedMassUncertainty");
-  edm::LogInfo("MassRegressionProducer") << "model " << path << ": " << spec_.describe();
+  edm::LogInfo("MassRegressionProducer") << "model " << path << ": " << inputs_.spec.describe();
 }
 
 void MassRegressionProducer::produce(edm::Event& iEvent, const edm::EventSetup&) {
-  const auto jets = iEvent.getHandle(jetsToken_);
-  const e2e::Frame4D& frames = iEvent.get(framesToken_);
-  const JetInputs in =
-      jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, seedOffsets_, minJetPt_, maxJetEta_);
+  const auto jets = iEvent.getHandle(inputs_.jets);
+  const e2e::Frame4D& frames = iEvent.get(inputs_.frames);
+  const JetInputs in = inputs_.read(iEvent, *jets, frames);
   const std::vector<bool>& valid = in.valid;
 
   er::Predictions pred;
   try {
-    er::Batch batch = er::packFrames(frames, spec_, in.scalars, valid);
+    er::Batch batch = er::packFrames(frames, inputs_.spec, in.scalars, valid);
     std::vector<float> out;
     if (batch.rows() > 0) {
-      std::vector<std::string> names{spec_.imageInput};
-      std::vector<std::vector<int64_t>> shapes{{batch.rows(), spec_.channels, spec_.height, spec_.width}};
+      std::vector<std::string> names{inputs_.spec.imageInput};
+      std::vector<std::vector<int64_t>> shapes{
+          {batch.rows(), inputs_.spec.channels, inputs_.spec.height, inputs_.spec.width}};
       cms::Ort::FloatArrays inputs;
       inputs.emplace_back(std::move(batch.images));
-      if (spec_.nScalars > 0) {
-        names.push_back(spec_.scalarInput);
-        shapes.push_back({batch.rows(), spec_.nScalars});
+      if (inputs_.spec.nScalars > 0) {
+        names.push_back(inputs_.spec.scalarInput);
+        shapes.push_back({batch.rows(), inputs_.spec.nScalars});
         inputs.emplace_back(std::move(batch.scalars));
       }
-      out = globalCache()->run(names, inputs, shapes, {spec_.output}, batch.rows()).at(0);
+      out = globalCache()->run(names, inputs, shapes, {inputs_.spec.output}, batch.rows()).at(0);
     }
-    pred = er::unpackOutputs(out, batch, spec_);
+    pred = er::unpackOutputs(out, batch, inputs_.spec);
   } catch (const er::InferenceError& e) {
     throw cms::Exception("MassRegression") << e.what();
   }

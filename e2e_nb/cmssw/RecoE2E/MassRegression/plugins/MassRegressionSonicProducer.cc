@@ -47,15 +47,8 @@ private:
   void checkServerModel() const;
   void toServer(Input&, const std::string& name, const std::vector<float>& rows, int64_t rowSize) const;
 
-  const er::ModelSpec spec_;
-  const std::vector<Scalar> scalars_;
-  const std::vector<std::string> targets_;
-  const SeedOffsets seedOffsets_;
-  const double minJetPt_, maxJetEta_;
-  const edm::EDGetTokenT<edm::View<reco::Jet>> jetsToken_;
-  const edm::EDGetTokenT<e2e::Frame4D> framesToken_;
-  const edm::EDGetTokenT<e2e::Frame2D> seedsToken_;
-  OutputTokens outputs_;
+  const Inputs inputs_;
+  const OutputTokens outputs_;
   // acquire() -> produce() of the same event (a stream module sees one event at a time)
   er::Batch batch_;
   std::vector<bool> valid_;
@@ -63,25 +56,9 @@ private:
 
 MassRegressionSonicProducer::MassRegressionSonicProducer(const edm::ParameterSet& ps)
     : TritonEDProducer<>(ps),
-      spec_(makeSpec(ps)),
-      scalars_(makeScalars(ps)),
-      targets_(ps.getParameter<std::vector<std::string>>("targets")),
-      seedOffsets_(makeSeedOffsets(ps)),
-      minJetPt_(ps.getParameter<double>("minJetPt")),
-      maxJetEta_(ps.getParameter<double>("maxJetEta")),
-      jetsToken_(consumes<edm::View<reco::Jet>>(ps.getParameter<edm::InputTag>("jets"))),
-      framesToken_(consumes<e2e::Frame4D>(ps.getParameter<edm::InputTag>("frames"))),
-      seedsToken_(consumes<e2e::Frame2D>(ps.getParameter<edm::InputTag>("seeds"))) {
-  outputs_.heteroscedastic = spec_.heteroscedastic;
-  for (const auto& t : targets_) {
-    outputs_.values.push_back(produces<edm::ValueMap<float>>(t));
-    if (spec_.heteroscedastic)
-      outputs_.sigmas.push_back(produces<edm::ValueMap<float>>(t + "Uncertainty"));
-  }
-  outputs_.mass = produces<e2e::Frame2D>("RegressedMass");
-  if (spec_.heteroscedastic)
-    outputs_.massSigma = produces<e2e::Frame2D>("RegressedMassUncertainty");
-  edm::LogInfo("MassRegressionSonicProducer") << spec_.describe();
+      inputs_(ps, consumesCollector()),
+      outputs_(ps, inputs_.spec.heteroscedastic, producesCollector()) {
+  edm::LogInfo("MassRegressionSonicProducer") << inputs_.spec.describe();
 }
 
 // SonicAcquirer::beginStream makes the client, which knows the server's model from then on: check its names and sizes
@@ -105,10 +82,10 @@ void MassRegressionSonicProducer::checkServerModel() const {
           << "channelNames, height, width, scalarNames, "
           << "targets, heteroscedastic)";
   };
-  check(client_->input(), spec_.imageInput, spec_.frameSize(), "input");
-  if (spec_.nScalars > 0)
-    check(client_->input(), spec_.scalarInput, spec_.nScalars, "input");
-  check(client_->output(), spec_.output, spec_.nOutputs(), "output");
+  check(client_->input(), inputs_.spec.imageInput, inputs_.spec.frameSize(), "input");
+  if (inputs_.spec.nScalars > 0)
+    check(client_->input(), inputs_.spec.scalarInput, inputs_.spec.nScalars, "input");
+  check(client_->output(), inputs_.spec.output, inputs_.spec.nOutputs(), "output");
 }
 
 void MassRegressionSonicProducer::toServer(Input& iInput, const std::string& name, const std::vector<float>& rows,
@@ -121,12 +98,11 @@ void MassRegressionSonicProducer::toServer(Input& iInput, const std::string& nam
 }
 
 void MassRegressionSonicProducer::acquire(edm::Event const& iEvent, edm::EventSetup const&, Input& iInput) {
-  const auto jets = iEvent.getHandle(jetsToken_);
-  const e2e::Frame4D& frames = iEvent.get(framesToken_);
-  JetInputs in =
-      jetInputs(*jets, frames, iEvent.get(seedsToken_), spec_, scalars_, seedOffsets_, minJetPt_, maxJetEta_);
+  const auto jets = iEvent.getHandle(inputs_.jets);
+  const e2e::Frame4D& frames = iEvent.get(inputs_.frames);
+  JetInputs in = inputs_.read(iEvent, *jets, frames);
   try {
-    batch_ = er::packFrames(frames, spec_, in.scalars, in.valid);
+    batch_ = er::packFrames(frames, inputs_.spec, in.scalars, in.valid);
   } catch (const er::InferenceError& e) {
     throw cms::Exception("MassRegression") << e.what();
   }
@@ -138,25 +114,26 @@ void MassRegressionSonicProducer::acquire(edm::Event const& iEvent, edm::EventSe
         << " selected jets in one event exceed the server's max_batch_size (config.pbtxt of the model)";
   if (batch_.rows() == 0)
     return;
-  toServer(iInput, spec_.imageInput, batch_.images, spec_.frameSize());
-  if (spec_.nScalars > 0)
-    toServer(iInput, spec_.scalarInput, batch_.scalars, spec_.nScalars);
+  toServer(iInput, inputs_.spec.imageInput, batch_.images, inputs_.spec.frameSize());
+  if (inputs_.spec.nScalars > 0)
+    toServer(iInput, inputs_.spec.scalarInput, batch_.scalars, inputs_.spec.nScalars);
 }
 
 void MassRegressionSonicProducer::produce(edm::Event& iEvent, edm::EventSetup const&, Output const& iOutput) {
   std::vector<float> out;
   if (batch_.rows() > 0) {
-    const auto& rows = iOutput.at(spec_.output).fromServer<float>();  // TritonOutput<float>: one span per batch entry
+    const auto& rows = iOutput.at(inputs_.spec.output).fromServer<float>();  // TritonOutput<float>: one span per batch
+                                                                             // entry
     for (const auto& row : rows)
       out.insert(out.end(), row.begin(), row.end());
   }
   er::Predictions pred;
   try {
-    pred = er::unpackOutputs(out, batch_, spec_);
+    pred = er::unpackOutputs(out, batch_, inputs_.spec);
   } catch (const er::InferenceError& e) {
     throw cms::Exception("MassRegression") << e.what();
   }
-  const auto jets = iEvent.getHandle(jetsToken_);
+  const auto jets = iEvent.getHandle(inputs_.jets);
   outputs_.put(iEvent, jets, std::move(pred), valid_);
 }
 

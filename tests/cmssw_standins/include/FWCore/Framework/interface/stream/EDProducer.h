@@ -2,13 +2,16 @@
 // edm::GlobalCache<C> (globalCache(); the module's static initializeGlobalCache, globalEndJob and fillDescriptions
 // are called by the stand-in module maker, MakerMacros.h, as the framework does) and edm::ExternalWork (acquire(Event
 // const&, EventSetup const&, WaitingTaskWithArenaHolder) before produce()). consumes<T>(InputTag),
-// produces<T>(instance), beginStream(StreamID), virtual produce(Event&, const EventSetup&).
+// produces<T>(instance), consumesCollector() and producesCollector() for helper classes, beginStream(StreamID), virtual
+// produce(Event&, const EventSetup&).
 #ifndef FWCore_Framework_stream_EDProducer_h
 #define FWCore_Framework_stream_EDProducer_h
 #include <string>
 #include <type_traits>
 #include <vector>
 #include "FWCore/Concurrency/interface/WaitingTaskWithArenaHolder.h"
+#include "FWCore/Framework/interface/ConsumesCollector.h"
+#include "FWCore/Framework/interface/ProducesCollector.h"
 #include "FWCore/Framework/interface/Event.h"
 #include "FWCore/Framework/interface/EventSetup.h"
 #include "FWCore/ParameterSet/interface/ParameterSet.h"
@@ -45,8 +48,12 @@ namespace edm {
         produced_.push_back(instance);
         return EDPutTokenT<T>::make(instance);
       }
+      ConsumesCollector consumesCollector() { return ConsumesCollector(this); }
+      ProducesCollector producesCollector() { return ProducesCollector(this); }
 
     private:
+      friend class edm::ConsumesCollector;
+      friend class edm::ProducesCollector;
       std::vector<std::string> consumed_, produced_;
     };
 
@@ -93,5 +100,14 @@ namespace edm {
       const GlobalCacheType* cache_ = nullptr;
     };
   }  // namespace stream
+
+  template <typename T>
+  EDGetTokenT<T> ConsumesCollector::consumes(const InputTag& tag) {
+    return module_->consumes<T>(tag);
+  }
+  template <typename T>
+  EDPutTokenT<T> ProducesCollector::produces(const std::string& instance) {
+    return module_->produces<T>(instance);
+  }
 }  // namespace edm
 #endif
