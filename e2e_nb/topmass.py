@@ -540,11 +540,11 @@ def estimators(
     batch_size:int=64, # jets per forward pass (64: twice as fast as 256 for `part` on 2 CPU threads, measured)
     scale:float=1., # multiplies every energy of the jet: the image's `ENERGY_CHANNELS` and m_SD (a JES shift)
 )->dict:
-    "{'E2E': regressed mass, 'm_SD': calibrated (raw if the guard refused it), 'm_SD raw': soft-drop mass} of jets `idx` (GeV)"
+    "{'E2E': regressed mass, 'reco_msd': calibrated (raw if the guard refused it), 'reco_msd (raw)': soft-drop mass} of jets `idx` (GeV)"
     from e2e_nb.data import open_jets
     jf = open_jets(path); a = np.arange(len(jf)) if idx is None else np.asarray(idx)
     msd = jf.read_scalars('m_sd', a)['m_sd'].astype(np.float64)*scale
     cal = msd if msd_cal.refused else msd_cal(msd)        # a calibration the guard refuses is not applied
     ch = [i for i,c in enumerate(run.config['channels']) if c in ENERGY_CHANNELS]
     def tf(x): x = np.array(x, np.float32); x[:, ch] *= scale; return x
-    return {'E2E': run.predict_file(path, a, batch_size, None if scale == 1 else tf)[:, 0].astype(np.float64), 'm_SD': cal, 'm_SD raw': msd}
+    return {'E2E': run.predict_file(path, a, batch_size, None if scale == 1 else tf)[:, 0].astype(np.float64), 'reco_msd': cal, 'reco_msd (raw)': msd}
