@@ -75,44 +75,68 @@ def quantile_edges(
     if len(x) == 0: raise E2EDataError('no values to bin', key='values', expected='at least one value')
     return np.unique(np.quantile(x, np.linspace(0, 1, n_bins + 1)[1:-1]))
 
+# %% ../nbs/15_top_mass_measurement.ipynb #9eb633ba
+def _template_degree(
+    degree, # 1, 2, ... or 'auto'
+    vals:dict, # top mass -> estimator values of that template's jets
+)->int:
+    "The degree `MassTemplates` fits first; `E2EDataError` for a bad degree, too few masses or an empty template"
+    masses = np.array(sorted(vals)); auto = degree == 'auto'
+    deg = 2 if auto else int(degree)
+    if deg < 1: raise E2EDataError(f'degree = {degree}', key='degree', expected="a polynomial degree >= 1 or 'auto'")
+    if auto and len(masses) == 2: deg = 1
+    if len(masses) < deg + 1:
+        raise E2EDataError(f'templates at {len(masses)} distinct top mass(es) {masses.tolist()}', key='values',
+                           expected=f'at least {deg + 1} distinct masses for a degree-{deg} interpolation')
+    for m in masses:
+        if len(vals[m]) == 0:
+            raise E2EDataError('empty template', key=f'values[{m}]', expected='at least one jet per template')
+    return deg
+
+# %% ../nbs/15_top_mass_measurement.ipynb #9af3d817
+def _curvature_chi2(
+    c2, # quadratic coefficient of each bin's polynomial (B,)
+    var2, # its variance per unit binomial variance: (VᵀWV)⁻¹ at [2, 2]
+    pbar, # pooled bin fractions (B,)
+)->float:
+    "Σ_bins (c₂/δc₂)²: the significance of the curvature of the bin probabilities in m_t"
+    return float((c2**2/(var2*np.maximum(pbar*(1 - pbar), 1e-12))).sum())
+
 # %% ../nbs/15_top_mass_measurement.ipynb #ab5be459
 class MassTemplates:
     "Binned shape templates of a per-jet estimator at several top masses, interpolated per bin by a polynomial in m_t"
     def __init__(self,
                  values:dict, # top mass (GeV) -> estimator values of that template's jets
                  n_bins:int=12, # equal-population bins of the pooled templates (unless `edges` is given)
-                 degree='auto', # degree of the per-bin polynomial in m_t: 1, 2, ... or 'auto' (2 where the templates resolve curvature, else 1)
+                 degree='auto', # per-bin polynomial degree in m_t: 1, 2, ... or 'auto' (see `_template_degree`)
                  edges=None, # interior bin edges (the outer bins are open)
                  scan=None, # (lo, hi) m_t range of the fit (default: template range ± its span)
                  step:float=0.05, # grid step of the likelihood scan (GeV)
                 ):
         vals = {float(m): _finite(v, f'values[{m}]') for m,v in values.items()}
         self.masses = np.array(sorted(vals)); auto = degree == 'auto'
-        deg = 2 if auto else int(degree)
-        if deg < 1: raise E2EDataError(f'degree = {degree}', key='degree', expected="a polynomial degree >= 1 or 'auto'")
-        if auto and len(self.masses) == 2: deg = 1
-        if len(self.masses) < deg + 1:
-            raise E2EDataError(f'templates at {len(self.masses)} distinct top mass(es) {self.masses.tolist()}', key='values',
-                               expected=f'at least {deg + 1} distinct masses for a degree-{deg} interpolation')
-        for m in self.masses:
-            if len(vals[m]) == 0: raise E2EDataError('empty template', key=f'values[{m}]', expected='at least one jet per template')
-        self.edges = quantile_edges(np.concatenate([vals[m] for m in self.masses]), n_bins) if edges is None else np.unique(np.asarray(edges, np.float64))
+        deg = _template_degree(degree, vals)
+        pooled = np.concatenate([vals[m] for m in self.masses])
+        self.edges = quantile_edges(pooled, n_bins) if edges is None else np.unique(np.asarray(edges, np.float64))
         self.counts = np.stack([self.histogram(vals[m]) for m in self.masses]).astype(np.float64) # (K, B)
-        if (self.counts.sum(0) > 0).sum() < 2: raise E2EDataError('all template jets fall in one bin: no shape to fit', key='values', expected='a spread of estimator values')
+        if (self.counts.sum(0) > 0).sum() < 2:
+            raise E2EDataError('all template jets fall in one bin: no shape to fit', key='values',
+                               expected='a spread of estimator values')
         self.n = self.counts.sum(1)
         self.m0, self.scale = self.masses.mean(), max(np.ptp(self.masses)/2, 1e-3)
         self.degree = deg; self._fit_poly()
         self.curvature_chi2 = None
         if deg == 2:
-            pbar = self.counts.sum(0)/self.n.sum(); k = self.n_bins - 1
-            self.curvature_chi2 = float((self.coef[2]**2/(self._cinv[2, 2]*np.maximum(pbar*(1 - pbar), 1e-12))).sum())
+            k = self.n_bins - 1
+            self.curvature_chi2 = _curvature_chi2(self.coef[2], self._cinv[2, 2], self.counts.sum(0)/self.n.sum())
             if auto and self.curvature_chi2 < k + 3*math.sqrt(2*k): self.degree = 1; self._fit_poly()
         span = np.ptp(self.masses)
         self.scan = tuple(map(float, scan)) if scan is not None else (self.masses[0] - span, self.masses[-1] + span)
         self.grid = np.arange(self.scan[0], self.scan[1] + step/2, step)
         self.log_p = np.log(self.prob(self.grid)) # (G, B)
 
-    def _basis(self, m): return np.vander((np.asarray(m, np.float64) - self.m0)/self.scale, self.degree + 1, increasing=True)
+    def _basis(self, m):
+        return np.vander((np.asarray(m, np.float64) - self.m0)/self.scale, self.degree + 1, increasing=True)
     def _fit_poly(self):
         "Weighted least-squares polynomial of each bin's probability in m_t: `coef` (degree + 1, B), `_cinv` = (VᵀWV)⁻¹"
         V = self._basis(self.masses); W = self.n[:, None]
@@ -121,7 +145,9 @@ class MassTemplates:
     @property
     def n_bins(self)->int: return len(self.edges) + 1
     def __repr__(self):
-        return f'MassTemplates({len(self.masses)} masses {self.masses.min():g}–{self.masses.max():g} GeV, {self.n_bins} bins, degree {self.degree}, {int(self.n.sum())} jets)'
+        ms = self.masses
+        return (f'MassTemplates({len(ms)} masses {ms.min():g}–{ms.max():g} GeV, {self.n_bins} bins, '
+                f'degree {self.degree}, {int(self.n.sum())} jets)')
 
 # %% ../nbs/15_top_mass_measurement.ipynb #77959a24
 @patch
@@ -250,7 +276,7 @@ def fit_mass(
     x, # estimator values of the data jets
     template_stat:bool=True, # include the templates' statistical uncertainty
 )->dict:
-    "MINUIT fit to jets `x`: `m`, `sigma`, `sigma_lo`, `sigma_hi` (MINOS), `at_limit`, `q_min`, `n`, `ndf`, `grid`, `dq`"
+    "MINUIT fit to jets `x`: `m`, `sigma`, `sigma_lo`/`sigma_hi` (MINOS), `at_limit`, `q_min`, `n`, `ndf`, `grid`, `dq`"
     x = _finite(x, 'x')
     if len(x) == 0: raise E2EDataError('no jets to fit', key='x', expected='at least one jet')
     c = t.histogram(x)[None]; q = lambda P, D: template_nll(c, P, D if template_stat else None)[0]
