@@ -312,6 +312,17 @@ def pseudo_experiments(
     return dict(fit, sigma_data=fit_counts(t, C, T, False)['sigma'], m_true=float(m_true), n_jets=int(n_jets),
                 n_pool=len(pool))
 
+# %% ../nbs/15_top_mass_measurement.ipynb #3781e8cf
+def _shared_var(
+    pes:list, # `pseudo_experiments` results, one per mass
+    var:list, # variance of m̂ − m_true at each mass
+)->float:
+    "Variance the pseudo-experiments share: the held-out pools' (s²·N/M per mass), the templates' (σ̂² − σ̂²_data)"
+    med2 = lambda x: np.nanmedian(x)**2 if np.isfinite(x).any() else 0.
+    tmpl = [max(med2(p['sigma']) - med2(p.get('sigma_data', p['sigma'])), 0.) for p in pes] # template part of σ̂²
+    pool = [max(v - s, 0.)*p['n_jets']/p['n_pool'] if p.get('n_pool') else 0. for v,s,p in zip(var, tmpl, pes)]
+    return sum(pool)/len(pes)**2 + np.mean(np.sqrt(tmpl))**2
+
 # %% ../nbs/15_top_mass_measurement.ipynb #d8194e10
 def pe_summary(
     pes, # one `pseudo_experiments` result or a list of them (same `n_jets`, several masses)
@@ -329,10 +340,7 @@ def pe_summary(
     pw = math.sqrt(np.mean([x.var(ddof=1) for x in wide])) if wide else float('nan')
     var = [d.var(ddof=1) if len(d) > 1 else float('nan') for d in dm]
     sig = float(np.median(np.concatenate([p['sigma'][o] for p,o in zip(pes, ok)]))) if npull else float('nan')
-    med2 = lambda x: np.nanmedian(x)**2 if np.isfinite(x).any() else 0.
-    tmpl = [max(med2(p['sigma']) - med2(p.get('sigma_data', p['sigma'])), 0.) for p in pes] # template part of σ̂²
-    pool = [max(v - s, 0.)*p['n_jets']/p['n_pool'] if p.get('n_pool') else 0. for v,s,p in zip(var, tmpl, pes)]
-    shared = sum(pool)/K**2 + np.mean(np.sqrt(tmpl))**2
+    shared = _shared_var(pes, var)
     bias_err = float(math.sqrt(sum(v/len(d) for v,d in zip(var, dm))/K**2 + shared))
     pull_mean_err = float(math.sqrt(pw**2/max(npull, 1) + shared/sig**2))
     at_limit = float(np.mean(np.concatenate([p['at_limit'] for p in pes])))
@@ -568,6 +576,21 @@ def plot_precision(
         a.yaxis.set_major_formatter(g); a.yaxis.set_minor_formatter(g)
     return fig
 
+# %% ../nbs/15_top_mass_measurement.ipynb #efad5e7b
+def _pe_row(
+    k:str, # estimator name
+    s:dict, # a `pe_summary` result
+    cal:bool, # with the calibrated columns (k, k·σ̂, pull width in k·σ̂)
+)->str:
+    "One row of `results_table`'s precision table"
+    f = lambda v, fmt='.2f': '—' if v is None or not np.isfinite(v) else format(v, fmt)
+    wcal = ((f"{f(s['pull_width_cal'])} ± {f(s['pull_width_cal_err'])} | " if np.isfinite(s['pull_width_cal'])
+             else '— | ') if cal else '')
+    return (f"| {k} | {s['n_jets']} | {s['spread']:.2f} | {s['sigma']:.2f} | " +
+            (f"{f(s['k'])} | {f(s['sigma_cal'])} | " if cal else '') +
+            f"{s['bias']:+.2f} ± {s['bias_err']:.2f} | {s['pull_mean']:+.2f} ± {s['pull_mean_err']:.2f} | "
+            f"{s['pull_width']:.2f} ± {s['pull_width_err']:.2f} | " + wcal + f"{100*s['frac_at_limit']:.0f} % |")
+
 # %% ../nbs/15_top_mass_measurement.ipynb #836cae99
 def results_table(
     summaries:dict, # estimator name -> list of `pe_summary` results (one per N)
@@ -575,21 +598,12 @@ def results_table(
 )->str:
     "Markdown table of the precision and pulls at each N (calibrated where `pe_summary` had `cal`) and of the shifts"
     cal = all('k' in s for ss in summaries.values() for s in ss)
-    f = lambda v, fmt='.2f': '—' if v is None or not np.isfinite(v) else format(v, fmt)
     rows = ['| estimator | N jets | σ(m̂_t) spread [GeV] | median σ̂ [GeV] | ' +
             ('k | median k·σ̂ [GeV] | ' if cal else '') +
             'bias [GeV] | pull mean | pull width | ' + ('pull width in k·σ̂ | ' if cal else '') + 'fits at limit |',
             '| --- | ---: | ---: | ---: | ' + ('---: | ---: | ' if cal else '') + '---: | ---: | ---: | ' +
             ('---: | ' if cal else '') + '---: |']
-    for k,ss in summaries.items():
-        for s in ss:
-            wcal = ((f"{f(s['pull_width_cal'])} ± {f(s['pull_width_cal_err'])} | " if np.isfinite(s['pull_width_cal'])
-                     else '— | ') if cal else '')
-            rows.append(f"| {k} | {s['n_jets']} | {s['spread']:.2f} | {s['sigma']:.2f} | " +
-                        (f"{f(s['k'])} | {f(s['sigma_cal'])} | " if cal else '') +
-                        f"{s['bias']:+.2f} ± {s['bias_err']:.2f} | {s['pull_mean']:+.2f} ± {s['pull_mean_err']:.2f} | "
-                        f"{s['pull_width']:.2f} ± {s['pull_width_err']:.2f} | " +
-                        wcal + f"{100*s['frac_at_limit']:.0f} % |")
+    rows += [_pe_row(k, s, cal) for k,ss in summaries.items() for s in ss]
     if shifts:
         rows += ['', '| estimator | variation | m̂_t nominal [GeV] | m̂_t varied [GeV] | shift [GeV] |',
                  '| --- | --- | ---: | ---: | ---: |']
