@@ -251,7 +251,7 @@ def write_log(
             w = csv.DictWriter(f, LOG_FIELDS, extrasaction='ignore'); w.writeheader(); w.writerows(history)
     if history: _plot_losses(out/'loss.png', history)
 
-# %% ../nbs/11_training.ipynb #bf9d88c0
+# %% ../nbs/11_training.ipynb #4bf947a1
 def _plot_losses(path, history):
     "Plot the training (and validation, unless all NaN) loss of `history` to the PNG `path`"
     from matplotlib.figure import Figure   # no pyplot: safe in batch jobs and threads
@@ -284,7 +284,7 @@ def _autocast(device, amp, bf16):
     if device.type == 'cpu' and bf16: return torch.autocast('cpu', dtype=torch.bfloat16)
     return nullcontext()
 
-# %% ../nbs/11_training.ipynb #e9777328
+# %% ../nbs/11_training.ipynb #2f058297
 def _prepare(x, s, y, prep, task, scalar_mean, scalar_std, channels_last, augment=None):
     "Preprocess a raw batch: augmentation and `prep` for the images, scalars standardised, targets scaled"
     with torch.no_grad():
@@ -475,7 +475,7 @@ class Checkpoint(Callback):
         if self.keep: save_checkpoint(self.path.parent/f'epoch_{learn.epoch}.pt', epoch=learn.epoch,
                                       model=learn.model.state_dict(), history=learn.hist)
 
-# %% ../nbs/11_training.ipynb #c4d7acc3
+# %% ../nbs/11_training.ipynb #71e10fca
 @patch
 def before_fit(self:Checkpoint, learn):
     "Continue from the checkpoint: model, optimiser, scaler, scheduler, history, early stopping and RNG states"
@@ -571,13 +571,13 @@ def _subset(idx, n, seed):
     if n is None or n >= len(idx): return idx
     return np.sort(np.random.default_rng(seed).choice(idx, n, replace=False))
 
-# %% ../nbs/11_training.ipynb #b7a6d5cf
+# %% ../nbs/11_training.ipynb #a8b10e00
 def _has_targets(f, targets)->np.ndarray:
     "Which jets of file `f` have finite values of all `targets` (m_gen of QCD jets is NaN)"
     with open_jets(f) as jf: v = jf.read_scalars(targets)
     return np.all([np.isfinite(v[t]) for t in targets], 0)
 
-# %% ../nbs/11_training.ipynb #21a64f80
+# %% ../nbs/11_training.ipynb #572381ce
 def run_split(
     cfg:dict, # a run configuration (needs 'data' and 'split'; 'task' and 'targets' for regression)
 )->dict:
@@ -592,7 +592,7 @@ def run_split(
     sizes = [None if n is None else max(1, int(round(n*f))) for f in sp['fractions']]
     return {k: _subset(v, m, sp['seed']) for (k,v),m in zip(out.items(), sizes)}
 
-# %% ../nbs/11_training.ipynb #c48949fc
+# %% ../nbs/11_training.ipynb #eabe5bef
 def _scalar_stats(files, keys, idx):
     "Mean and standard deviation of scalars `keys` over global indices `idx` of `files`"
     if not keys: return [], []
@@ -686,18 +686,21 @@ def from_dict(cls:RunConfig,
     "Check the keys and JSON types of `d` and wrap it"
     fs = {f.name: f for f in fields(cls) if f.name != '_keys'}
     for k,v in d.items():
-        if k not in fs: raise E2EDataError('unknown configuration key', file=file, key=k, expected=f'one of {list(fs)}')
+        if k not in fs:
+            raise E2EDataError('unknown configuration key', file=file, key=k, expected=f'one of {list(fs)}')
         t = fs[k].type.replace(' ', '')   # the annotation as text ('str|None')
         if not isinstance(v, _RC_TYPES[t]): raise E2EDataError(f'a {type(v).__name__}', file=file, key=k, expected=t)
     need = [k for k,f in fs.items() if f.default is MISSING and f.default_factory is MISSING and k not in d]
     if need: raise E2EDataError('run-configuration key missing', file=file, key=need[0], expected=f'all of {need}')
     return cls(**d, _keys=tuple(d))
 
+# %% ../nbs/11_training.ipynb #cea19f1f
 @patch
 def to_dict(self:RunConfig)->dict:
     "The content of config.json: the keys it was read with (a new configuration: all but unset optional ones)"
     return {k: self[k] for k in self}
 
+# %% ../nbs/11_training.ipynb #c3bcebac
 @patch(cls_method=True)
 def load(cls:RunConfig, path)->RunConfig:
     "Read and check a config.json"
@@ -708,12 +711,14 @@ def load(cls:RunConfig, path)->RunConfig:
     if not isinstance(d, dict): raise E2EDataError(f'a JSON {type(d).__name__}', file=path, expected='a JSON object')
     return cls.from_dict(d, path)
 
+# %% ../nbs/11_training.ipynb #52ae11a0
 @patch
 def save(self:RunConfig, path)->Path:
     "Write config.json atomically"
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(self.to_dict(), indent=1))
     return Path(path)
 
+# %% ../nbs/11_training.ipynb #ce2002fd
 def as_config(
     cfg, # a `RunConfig`, or a dict of config.json's content
 )->RunConfig:
@@ -733,12 +738,12 @@ def _check_files(data):
             raise E2EDataError(f'file lacks channels {miss}', file=f, key='channels', expected=f'{chans[0]}')
     return [str(f) for f in files], chans[0]
 
-# %% ../nbs/11_training.ipynb #eeb76c35
+# %% ../nbs/11_training.ipynb #81820f28
 def _channels(f)->list:
     "The channels of the jet file `f`"
     with open_jets(f) as jf: return jf.channels
 
-# %% ../nbs/11_training.ipynb #e0447795
+# %% ../nbs/11_training.ipynb #a380ce3d
 def _image_setting(files, key:str='image_seed', before:str='axis')->str|None:
     "Detector setting `key` of the images of `files` (`before` for files older than it), 'mixed', or None if unknown"
     import h5py
@@ -751,7 +756,7 @@ def _image_setting(files, key:str='image_seed', before:str='axis')->str|None:
         seen.add(gs['detector'].get(key, before))
     return seen.pop() if len(seen) == 1 else 'mixed'
 
-# %% ../nbs/11_training.ipynb #35116cb5
+# %% ../nbs/11_training.ipynb #8fc63392
 def _run_preprocessor(files, channels, targets, idx, task, model, crop, pool, prep_kwargs, model_kwargs, icfg=None):
     "`icfg`'s preprocessing (target scaling refitted for new targets or task), a raw-input model's, or fitted on `idx`"
     if icfg:
@@ -764,13 +769,13 @@ def _run_preprocessor(files, channels, targets, idx, task, model, crop, pool, pr
     if raw_input(model): return raw_preprocessor(model, files[0], channels, targets, crop, pool, model_kwargs)
     return _fit_preprocessor(files, channels, targets, idx, task, crop, pool, prep_kwargs)
 
-# %% ../nbs/11_training.ipynb #22a4ea26
+# %% ../nbs/11_training.ipynb #7858ecbc
 def _loss_name(name, task, heteroscedastic)->str:
     "The name of the loss that `get_loss(name, task, heteroscedastic)` checks and returns"
     get_loss(name, task, heteroscedastic)
     return name or ('gaussian_nll' if heteroscedastic else 'l1' if task == 'regression' else 'bce')
 
-# %% ../nbs/11_training.ipynb #3584eb4e
+# %% ../nbs/11_training.ipynb #b42613ad
 def make_config(
     data, # input files
     out, # run directory
@@ -843,13 +848,27 @@ def torch_threads(
 
 # %% ../nbs/11_training.ipynb #bb7af7a7
 FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp',
-            'bf16', 'channels_last', 'seed', 'deterministic', 'keep_epochs')   # the `fit` arguments a configuration's `training` holds
+            'bf16', 'channels_last', 'seed', 'deterministic', 'keep_epochs')   # `fit` arguments in `cfg.training`
 
+# %% ../nbs/11_training.ipynb #369034ad
 def _check_new(out:Path):
+    "Refuse to start a new run in `out` if it already holds one"
     if (out/'checkpoints'/'last.pt').exists():
         raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it '
                               'or choose another directory')
 
+# %% ../nbs/11_training.ipynb #8bdc46a9
+def _loaders(cfg:RunConfig, sp:dict, workers:int, dev:torch.device):
+    "The training and validation `DataLoader`s of the run's split `sp` (no validation loader without validation jets)"
+    tr = cfg.training
+    def dl(idx, shuffle):
+        ds = JetDataset(cfg.data, channels=cfg.channels, targets=cfg.targets, scalars=cfg.scalars, indices=idx,
+                        shuffle=shuffle, seed=tr.get('seed', 0))
+        return torch.utils.data.DataLoader(ds, batch_size=tr.get('batch_size', 64), num_workers=workers,
+                                           pin_memory=dev.type == 'cuda')
+    return dl(sp['train'], True), dl(sp['val'], False) if len(sp['val']) else None
+
+# %% ../nbs/11_training.ipynb #c87d7d7a
 def train_config(
     cfg:RunConfig, # a run configuration (`make_config`, `config_for_model`, `RunConfig.load`; a dict is checked)
     out, # run directory: `config.json` is written there (unless resuming), then the weights, checkpoint and log
@@ -872,16 +891,13 @@ def train_config(
             skipped = load_weights(model, Path(cfg.init_from)/'model.safetensors', strict=False)
             if rank == 0:
                 get_logger('e2e_nb.training').info(f"initialised from {cfg.init_from}; not loaded: {skipped or 'none'}")
-        sp,bs = run_split(cfg),tr.get('batch_size', 64)
-        ds = lambda idx, shuffle: JetDataset(cfg.data, channels=cfg.channels, targets=cfg.targets, scalars=cfg.scalars,
-                                             indices=idx, shuffle=shuffle, seed=tr.get('seed', 0))
-        dl = lambda idx, shuffle: torch.utils.data.DataLoader(ds(idx, shuffle), batch_size=bs, num_workers=workers,
-                                                              pin_memory=dev.type == 'cuda')
-        fit(model, dl(sp['train'], True), dl(sp['val'], False) if len(sp['val']) else None, epochs=tr['epochs'],
-            prep=Preprocessor.from_dict(cfg.preprocessing), task=cfg.task, heteroscedastic=cfg.heteroscedastic,
+        train_dl,val_dl = _loaders(cfg, run_split(cfg), workers, dev)
+        prep = Preprocessor.from_dict(cfg.preprocessing)
+        augment = Augment(cfg.channels).to(dev) if tr.get('augment') else None
+        fit(model, train_dl, val_dl, epochs=tr['epochs'], prep=prep, task=cfg.task, heteroscedastic=cfg.heteroscedastic,
             scalar_mean=cfg.scalar_scaling['mean'], scalar_std=cfg.scalar_scaling['std'], out=out, resume=resume,
-            device=dev, augment=Augment(cfg.channels).to(dev) if tr.get('augment') else None,
-            show_progress=show_progress, cbs=cbs, **{k: tr[k] for k in FIT_KEYS if k in tr})
+            device=dev, augment=augment, show_progress=show_progress, cbs=cbs,
+            **{k: tr[k] for k in FIT_KEYS if k in tr})
     return load_run(out, device=dev) if rank == 0 else None
 
 # %% ../nbs/11_training.ipynb #17a8290a
@@ -919,7 +935,9 @@ class Run:
                 ):
         self.dir = Path(run_dir)
         cf = self.dir/'config.json'
-        if not cf.exists(): raise E2EDataError('not a run directory (no config.json)', file=cf, expected='a directory written by e2e-train')
+        if not cf.exists():
+            raise E2EDataError('not a run directory (no config.json)', file=cf,
+                               expected='a directory written by e2e-train')
         self.config = RunConfig.load(cf)
         self.device = get_device(device) if not isinstance(device, torch.device) else device
         self.model = build_model(self.config)
@@ -929,7 +947,8 @@ class Run:
 
     def __repr__(self):
         c = self.config
-        return f"Run({str(self.dir)!r}, model={c['model']!r}, task={c['task']!r}, targets={c['targets']}, img_size={c['img_size']})"
+        return (f"Run({str(self.dir)!r}, model={c['model']!r}, task={c['task']!r}, targets={c['targets']}, "
+                f"img_size={c['img_size']})")
 
     @property
     def history(self)->list:
@@ -961,19 +980,27 @@ def predict(self:Run,
             s=None, # raw scalar inputs (N, S) in the order of `config['scalars']`
             batch_size:int=256, # jets per forward pass
            )->np.ndarray:
-    "Predictions in physical units (N, n_out); heteroscedastic: means then σ (N, 2 n_out); classification: probabilities"
-    m = self.e2e_model().to(self.device)
+    "Physical-unit predictions (N, n_out); heteroscedastic: means then σ (N, 2 n_out); classification: probabilities"
+    m,c = self.e2e_model().to(self.device),self.config
     x_raw = torch.as_tensor(np.asarray(x_raw, np.float32)) if not isinstance(x_raw, torch.Tensor) else x_raw.float()
-    if x_raw.ndim != 4 or x_raw.shape[1] != self.config['in_channels']:
-        raise E2EDataError(f'images of shape {tuple(x_raw.shape)}', key='x_raw', expected=f"(N, {self.config['in_channels']}, H, W) with channels {self.config['channels']}")
-    ns = len(self.config['scalars'])
-    if ns and s is None: raise E2EDataError(f'the model needs scalar inputs', key='s', expected=f"(N, {ns}): {self.config['scalars']}")
+    if x_raw.ndim != 4 or x_raw.shape[1] != c['in_channels']:
+        raise E2EDataError(f'images of shape {tuple(x_raw.shape)}', key='x_raw',
+                           expected=f"(N, {c['in_channels']}, H, W) with channels {c['channels']}")
+    ns = len(c['scalars'])
+    if ns and s is None:
+        raise E2EDataError(f'the model needs scalar inputs', key='s', expected=f"(N, {ns}): {c['scalars']}")
     if ns: s = torch.as_tensor(np.asarray(s, np.float32)).reshape(len(x_raw), ns)
     out = []
     with torch.no_grad():
         for i in range(0, len(x_raw), batch_size):
-            out.append(m(x_raw[i:i+batch_size].to(self.device), s[i:i+batch_size].to(self.device) if ns else None).float().cpu())
-    return torch.cat(out).numpy() if out else np.zeros((0, self.config['n_outputs']*(2 if self.config['heteroscedastic'] else 1)), np.float32)
+            si = s[i:i+batch_size].to(self.device) if ns else None
+            out.append(m(x_raw[i:i+batch_size].to(self.device), si).float().cpu())
+    return torch.cat(out).numpy() if out else _no_predictions(c)
+
+# %% ../nbs/11_training.ipynb #b59ef4c6
+def _no_predictions(c)->np.ndarray:
+    "The (0, outputs) array of predictions for no jets"
+    return np.zeros((0, c['n_outputs']*(2 if c['heteroscedastic'] else 1)), np.float32)
 
 # %% ../nbs/11_training.ipynb #826e6fa8
 from .core import require_finite
@@ -1001,13 +1028,33 @@ def predict_file(self:Run,
             s = np.stack([np.asarray(v[k], np.float32) for k in sc], 1) if sc else None
             x = require_finite(jf.read_images(b, channels=c['channels']), jf.path, jf.image_key, b)
             out.append(self.predict(x if transform is None else transform(x), s, batch_size))
-    return np.concatenate(out) if out else np.zeros((0, c['n_outputs']*(2 if c['heteroscedastic'] else 1)), np.float32)
+    return np.concatenate(out) if out else _no_predictions(c)
 
 # %% ../nbs/11_training.ipynb #9b0c834b
 import shutil
 from .core import cli_errors
 
-@cli_errors('e2e-train', resume='rerun with --resume to continue from the last checkpoint (without one: rerun the command)')
+def _check_cli(epochs, batch_size, pool, max_jets, workers, lr, resume, data):
+    "Refuse bad `e2e-train` options with a one-line error naming the option"
+    for k,v,lo in (('epochs', epochs, 1), ('batch_size', batch_size, 1), ('pool', pool, 1), ('max_jets', max_jets, 1),
+                   ('workers', workers, 0)):
+        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
+    if not lr >= 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='>= 0 (0: the weights stay as they are)')
+    if resume and data:
+        raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data',
+                           expected='no --data with --resume')
+
+# %% ../nbs/11_training.ipynb #eabb420a
+def _json_kwargs(s:str|None)->dict|None:
+    "The model options given to `--model_kwargs` as a JSON dict (None if not given)"
+    try: return json.loads(s) if s else None
+    except ValueError as e:
+        raise E2EDataError(f'not JSON: {e}', key='--model_kwargs',
+                           expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
+
+# %% ../nbs/11_training.ipynb #3f78c221
+@cli_errors('e2e-train',
+            resume='rerun with --resume to continue from the last checkpoint (without one: rerun the command)')
 @dashed_cli
 @call_parse
 def e2e_train(
@@ -1048,26 +1095,24 @@ def e2e_train(
     quiet:store_true=False, # no progress bar
 ):
     "Train an E2E model on jet images and write a run directory (options take `-` or `_`: --batch-size = --batch_size)"
-    for k,v,lo in (('epochs', epochs, 1), ('batch_size', batch_size, 1), ('pool', pool, 1), ('max_jets', max_jets, 1), ('workers', workers, 0)):
-        if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
-    if not lr >= 0: raise E2EDataError(f'--lr {lr}', key='--lr', expected='>= 0 (0: the weights stay as they are)')
-    if resume and data: raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data', expected='no --data with --resume')
-    try: model_kwargs = json.loads(model_kwargs) if model_kwargs else None
-    except ValueError as e: raise E2EDataError(f'not JSON: {e}', key='--model_kwargs', expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
-    if out is None and not resume: out = str(e2e_path('runs', f'{model}_{datetime.datetime.now():%Y%m%d_%H%M%S}', create=False))
+    _check_cli(epochs, batch_size, pool, max_jets, workers, lr, resume, data)
+    model_kwargs = _json_kwargs(model_kwargs)
+    if out is None and not resume:
+        out = str(e2e_path('runs', f'{model}_{datetime.datetime.now():%Y%m%d_%H%M%S}', create=False))
     fresh = not resume and not Path(out).exists()
+    common = dict(out=out, workers=workers, threads=threads, device=device, show_progress=not quiet)
     try:
-        if resume: run = train(out=out, resume=True, workers=workers, threads=threads, device=device, show_progress=not quiet)
+        if resume: run = train(resume=True, **common)
         else:
-            run = train(data, out=out, batch_size=batch_size, workers=workers, threads=threads, device=device, show_progress=not quiet,
-                        model=model, epochs=epochs, task=task, targets=targets, scalars=scalars, heteroscedastic=heteroscedastic,
-                        channels=channels, crop=crop, pool=pool, max_jets=max_jets, split_seed=split_seed, init_from=init_from,
-                        model_kwargs=model_kwargs, lr=lr, loss=loss, optimizer=optimizer,
-                        weight_decay=weight_decay, schedule=schedule, patience=patience, clip=clip, amp=not no_amp, bf16=bf16,
-                        channels_last=channels_last, seed=seed, augment=augment,
-                        deterministic=deterministic, keep_epochs=keep_epochs)
+            run = train(data, batch_size=batch_size, **common, model=model, epochs=epochs, task=task, targets=targets,
+                        scalars=scalars, heteroscedastic=heteroscedastic, channels=channels, crop=crop, pool=pool,
+                        max_jets=max_jets, split_seed=split_seed, init_from=init_from, model_kwargs=model_kwargs,
+                        lr=lr, loss=loss, optimizer=optimizer, weight_decay=weight_decay, schedule=schedule,
+                        patience=patience, clip=clip, amp=not no_amp, bf16=bf16, channels_last=channels_last,
+                        seed=seed, augment=augment, deterministic=deterministic, keep_epochs=keep_epochs)
     except (ValueError, KeyboardInterrupt): # bad data met or stopped before the first checkpoint: leave nothing behind
         if fresh and not (Path(out)/'checkpoints'/'last.pt').exists(): shutil.rmtree(out, ignore_errors=True)
         raise
-    if run is not None: print(f'{run.dir}: {len(run.history)} epochs, best validation loss {run.history[-1]["best_val_loss"]:.4g}')
+    if run is not None:
+        print(f'{run.dir}: {len(run.history)} epochs, best validation loss {run.history[-1]["best_val_loss"]:.4g}')
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
