@@ -236,7 +236,7 @@ def load_weights(
     model.load_state_dict(ok, strict=False)
     return sorted(set(own) - set(ok))
 
-# %% ../nbs/11_training.ipynb #8f6a091e
+# %% ../nbs/11_training.ipynb #ef6ad496
 def _plot_losses(path, history):
     "Plot the training (and validation, unless all NaN) loss of `history` to the PNG `path`"
     from matplotlib.figure import Figure   # no pyplot: safe in batch jobs and threads
@@ -284,7 +284,7 @@ def _autocast(device, amp, bf16):
     if device.type == 'cpu' and bf16: return torch.autocast('cpu', dtype=torch.bfloat16)
     return nullcontext()
 
-# %% ../nbs/11_training.ipynb #3f3ec73d
+# %% ../nbs/11_training.ipynb #b0bdfecf
 def _prepare(x, s, y, prep, task, scalar_mean, scalar_std, channels_last, augment=None):
     "Preprocess a raw batch: augmentation and `prep` for the images, scalars standardised, targets scaled"
     with torch.no_grad():
@@ -475,7 +475,7 @@ class Checkpoint(Callback):
         if self.keep: save_checkpoint(self.path.parent/f'epoch_{learn.epoch}.pt', epoch=learn.epoch,
                                       model=learn.model.state_dict(), history=learn.hist)
 
-# %% ../nbs/11_training.ipynb #be4460c4
+# %% ../nbs/11_training.ipynb #3befc346
 @patch
 def before_fit(self:Checkpoint, learn):
     "Continue from the checkpoint: model, optimiser, scaler, scheduler, history, early stopping and RNG states"
@@ -571,13 +571,13 @@ def _subset(idx, n, seed):
     if n is None or n >= len(idx): return idx
     return np.sort(np.random.default_rng(seed).choice(idx, n, replace=False))
 
-# %% ../nbs/11_training.ipynb #c6277353
+# %% ../nbs/11_training.ipynb #7351ace9
 def _has_targets(f, targets)->np.ndarray:
     "Which jets of file `f` have finite values of all `targets` (m_gen of QCD jets is NaN)"
     with open_jets(f) as jf: v = jf.read_scalars(targets)
     return np.all([np.isfinite(v[t]) for t in targets], 0)
 
-# %% ../nbs/11_training.ipynb #eab42aeb
+# %% ../nbs/11_training.ipynb #8d615878
 def run_split(
     cfg:dict, # a run configuration (needs 'data' and 'split'; 'task' and 'targets' for regression)
 )->dict:
@@ -592,7 +592,7 @@ def run_split(
     sizes = [None if n is None else max(1, int(round(n*f))) for f in sp['fractions']]
     return {k: _subset(v, m, sp['seed']) for (k,v),m in zip(out.items(), sizes)}
 
-# %% ../nbs/11_training.ipynb #3ecabf3f
+# %% ../nbs/11_training.ipynb #8bcc811c
 def _scalar_stats(files, keys, idx):
     "Mean and standard deviation of scalars `keys` over global indices `idx` of `files`"
     if not keys: return [], []
@@ -694,13 +694,13 @@ def from_dict(cls:RunConfig,
     if need: raise E2EDataError('run-configuration key missing', file=file, key=need[0], expected=f'all of {need}')
     return cls(**d, _keys=tuple(d))
 
-# %% ../nbs/11_training.ipynb #ebfd043d
+# %% ../nbs/11_training.ipynb #4092a5bb
 @patch
 def to_dict(self:RunConfig)->dict:
     "The content of config.json: the keys it was read with (a new configuration: all but unset optional ones)"
     return {k: self[k] for k in self}
 
-# %% ../nbs/11_training.ipynb #1acf68b4
+# %% ../nbs/11_training.ipynb #35d22f7b
 @patch(cls_method=True)
 def load(cls:RunConfig, path)->RunConfig:
     "Read and check a config.json"
@@ -711,14 +711,14 @@ def load(cls:RunConfig, path)->RunConfig:
     if not isinstance(d, dict): raise E2EDataError(f'a JSON {type(d).__name__}', file=path, expected='a JSON object')
     return cls.from_dict(d, path)
 
-# %% ../nbs/11_training.ipynb #5ee0e5a0
+# %% ../nbs/11_training.ipynb #e0dfb2b6
 @patch
 def save(self:RunConfig, path)->Path:
     "Write config.json atomically"
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(self.to_dict(), indent=1))
     return Path(path)
 
-# %% ../nbs/11_training.ipynb #71e55de9
+# %% ../nbs/11_training.ipynb #756d1cc2
 def as_config(
     cfg, # a `RunConfig`, or a dict of config.json's content
 )->RunConfig:
@@ -738,12 +738,12 @@ def _check_files(data):
             raise E2EDataError(f'file lacks channels {miss}', file=f, key='channels', expected=f'{chans[0]}')
     return [str(f) for f in files], chans[0]
 
-# %% ../nbs/11_training.ipynb #3a740df4
+# %% ../nbs/11_training.ipynb #4861d739
 def _channels(f)->list:
     "The channels of the jet file `f`"
     with open_jets(f) as jf: return jf.channels
 
-# %% ../nbs/11_training.ipynb #22413f74
+# %% ../nbs/11_training.ipynb #d8084adf
 def _image_setting(files, key:str='image_seed', before:str='axis')->str|None:
     "Detector setting `key` of the images of `files` (`before` for files older than it), 'mixed', or None if unknown"
     import h5py
@@ -756,7 +756,7 @@ def _image_setting(files, key:str='image_seed', before:str='axis')->str|None:
         seen.add(gs['detector'].get(key, before))
     return seen.pop() if len(seen) == 1 else 'mixed'
 
-# %% ../nbs/11_training.ipynb #09b92a66
+# %% ../nbs/11_training.ipynb #4bc7b066
 def _run_preprocessor(files, channels, targets, idx, task, model, crop, pool, prep_kwargs, model_kwargs, icfg=None):
     "`icfg`'s preprocessing (target scaling refitted for new targets or task), a raw-input model's, or fitted on `idx`"
     if icfg:
@@ -769,13 +769,13 @@ def _run_preprocessor(files, channels, targets, idx, task, model, crop, pool, pr
     if raw_input(model): return raw_preprocessor(model, files[0], channels, targets, crop, pool, model_kwargs)
     return _fit_preprocessor(files, channels, targets, idx, task, crop, pool, prep_kwargs)
 
-# %% ../nbs/11_training.ipynb #12e25e0d
+# %% ../nbs/11_training.ipynb #d4de08fa
 def _loss_name(name, task, heteroscedastic)->str:
     "The name of the loss that `get_loss(name, task, heteroscedastic)` checks and returns"
     get_loss(name, task, heteroscedastic)
     return name or ('gaussian_nll' if heteroscedastic else 'l1' if task == 'regression' else 'bce')
 
-# %% ../nbs/11_training.ipynb #aa69bf63
+# %% ../nbs/11_training.ipynb #c07f64f7
 def make_config(
     data, # input files
     out, # run directory
@@ -850,14 +850,14 @@ def torch_threads(
 FIT_KEYS = ('loss', 'optimizer', 'lr', 'weight_decay', 'schedule', 'plateau_patience', 'patience', 'clip', 'amp',
             'bf16', 'channels_last', 'seed', 'deterministic', 'keep_epochs')   # `fit` arguments in `cfg.training`
 
-# %% ../nbs/11_training.ipynb #907fa9c0
+# %% ../nbs/11_training.ipynb #69fda2d3
 def _check_new(out:Path):
     "Refuse to start a new run in `out` if it already holds one"
     if (out/'checkpoints'/'last.pt').exists():
         raise FileExistsError(f'{out} already holds a run; pass resume=True (--resume) to continue it '
                               'or choose another directory')
 
-# %% ../nbs/11_training.ipynb #e39a33cc
+# %% ../nbs/11_training.ipynb #39b793a1
 def _loaders(cfg:RunConfig, sp:dict, workers:int, dev:torch.device):
     "The training and validation `DataLoader`s of the run's split `sp` (no validation loader without validation jets)"
     tr = cfg.training
@@ -868,7 +868,7 @@ def _loaders(cfg:RunConfig, sp:dict, workers:int, dev:torch.device):
                                            pin_memory=dev.type == 'cuda')
     return dl(sp['train'], True), dl(sp['val'], False) if len(sp['val']) else None
 
-# %% ../nbs/11_training.ipynb #f47c0170
+# %% ../nbs/11_training.ipynb #a81c6529
 def train_config(
     cfg:RunConfig, # a run configuration (`make_config`, `config_for_model`, `RunConfig.load`; a dict is checked)
     out, # run directory: `config.json` is written there (unless resuming), then the weights, checkpoint and log
@@ -997,7 +997,7 @@ def predict(self:Run,
             out.append(m(x_raw[i:i+batch_size].to(self.device), si).float().cpu())
     return torch.cat(out).numpy() if out else _no_predictions(c)
 
-# %% ../nbs/11_training.ipynb #95c2cddf
+# %% ../nbs/11_training.ipynb #c06ad70d
 def _no_predictions(c)->np.ndarray:
     "The (0, outputs) array of predictions for no jets"
     return np.zeros((0, c['n_outputs']*(2 if c['heteroscedastic'] else 1)), np.float32)
@@ -1044,7 +1044,7 @@ def _check_cli(epochs, batch_size, pool, max_jets, workers, lr, resume, data):
         raise E2EDataError('--resume takes the files of the run\'s config.json', key='--data',
                            expected='no --data with --resume')
 
-# %% ../nbs/11_training.ipynb #a7fa5952
+# %% ../nbs/11_training.ipynb #5e0a9333
 def _json_kwargs(s:str|None)->dict|None:
     "The model options given to `--model_kwargs` as a JSON dict (None if not given)"
     try: return json.loads(s) if s else None
@@ -1052,7 +1052,7 @@ def _json_kwargs(s:str|None)->dict|None:
         raise E2EDataError(f'not JSON: {e}', key='--model_kwargs',
                            expected='a JSON dict, e.g. \'{"depth": 4}\'') from None
 
-# %% ../nbs/11_training.ipynb #32764cd6
+# %% ../nbs/11_training.ipynb #0af9ed1f
 @cli_errors('e2e-train',
             resume='rerun with --resume to continue from the last checkpoint (without one: rerun the command)')
 @dashed_cli
