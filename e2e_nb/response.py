@@ -15,6 +15,20 @@ from .preprocess import PiecewiseLinear
 # %% auto #0
 __all__ = ['fit_response_correction']
 
+# %% ../nbs/11a_response.ipynb #b5467c08
+def _training_predictions(run, max_jets, batch_size):
+    "The first target's predictions and true values for the run's first `max_jets` training jets, and their number"
+    from e2e_nb.data import open_jets
+    from e2e_nb.loader import per_file
+    c = run.config; t = c['targets'][0]
+    idx = run.split()['train'][:max_jets]
+    pred, y = [], []
+    for f, loc in per_file(idx, c['data']): # predict_file reads and predicts in chunks: memory stays flat
+        if not len(loc): continue
+        pred.append(run.predict_file(f, loc, batch_size=batch_size)[:, 0])
+        with open_jets(f) as jf: y.append(jf.read_scalars([t], loc)[t])
+    return np.concatenate(pred), np.concatenate(y), len(idx)
+
 # %% ../nbs/11a_response.ipynb #b32a852d
 def fit_response_correction(
     run_dir, # run directory written by e2e-train (regression of one target)
@@ -24,25 +38,19 @@ def fit_response_correction(
 )->dict:
     "Fit the median-response inversion on the run's training split and store it in `config.json`; returns it"
     from e2e_nb.training import load_run
-    from e2e_nb.data import open_jets
-    from e2e_nb.loader import per_file
     run_dir = Path(run_dir); cf = run_dir/'config.json'
     run = load_run(run_dir, device='cpu')
     cfg = dict(run.config); cfg.pop('response_correction', None)
     if cfg['task'] != 'regression' or len(cfg['targets']) != 1:
-        raise E2EDataError(f"task {cfg['task']!r} with targets {cfg['targets']}", file=cf, key='targets', expected='a regression of one target')
+        raise E2EDataError(f"task {cfg['task']!r} with targets {cfg['targets']}", file=cf, key='targets',
+                           expected='a regression of one target')
     run.config = cfg # predict without any earlier correction
-    idx = run.split()['train'][:max_jets]
-    pred, y = [], []
-    for f, loc in per_file(idx, cfg['data']): # predict_file reads and predicts in chunks: memory stays flat
-        if not len(loc): continue
-        pred.append(run.predict_file(f, loc, batch_size=batch_size)[:, 0])
-        with open_jets(f) as jf: y.append(jf.read_scalars([cfg['targets'][0]], loc)[cfg['targets'][0]])
-    pred, y = np.concatenate(pred), np.concatenate(y)
+    pred, y, n = _training_predictions(run, max_jets, batch_size)
     cal = MonotoneCalibration().fit(pred, y, method='inversion', n_bins=n_bins)
-    if cal.refused: raise E2EDataError(f'response correction refused: {cal.refused}', file=cf, key='response_correction',
-                                       expected='a model output that orders the training jets by the target')
-    rc = dict(cal.to_dict(), target=cfg['targets'][0], source='training split', n_jets=int(len(idx)))
+    if cal.refused:
+        raise E2EDataError(f'response correction refused: {cal.refused}', file=cf, key='response_correction',
+                           expected='a model output that orders the training jets by the target')
+    rc = dict(cal.to_dict(), target=cfg['targets'][0], source='training split', n_jets=int(n))
     with atomic_path(cf) as tmp: tmp.write_text(json.dumps(dict(cfg, response_correction=rc), indent=1))
-    get_logger('e2e_nb.response').info(f'response correction fitted on {len(idx)} training jets of {run_dir}')
+    get_logger('e2e_nb.response').info(f'response correction fitted on {n} training jets of {run_dir}')
     return rc
