@@ -632,6 +632,7 @@ def _regression_inputs(cfg, data, idx, target, pm, calib)->dict:
     extra = {extra_key: sc[extra_key]} if extra_key in sc else {}
     return dict(base=base, cals=cals, refused=refused, extra_key=extra_key, sc=sc, preds=preds, raw=raw, extra=extra)
 
+# %% ../nbs/12_evaluation.ipynb #c49a3d39
 def _valid_jets(r, data, target)->np.ndarray:
     "The jets where the truth and every estimator of `_regression_inputs` `r` are defined (a warning names the rest)"
     ok = common_mask({**r['preds'], **r['raw']}, r['sc'][target]) # every table on the same jets
@@ -784,6 +785,7 @@ def _run_target(cfg, run_dir, data, target, scan)->str:
                            expected='a regression of m_gen or m_target')
     return target
 
+# %% ../nbs/12_evaluation.ipynb #c090f93f
 def _eval_jets(data, target, eval_idx, max_jets)->np.ndarray:
     "The first `max_jets` jets of `eval_idx` with a finite, positive `target` (QCD jets have no generated top mass)"
     truth = _read(data, [target], eval_idx)[target]
@@ -981,6 +983,7 @@ def _md_checks(m)->list:
     return ['## Mass-regression targets', '', f"{sum(r['met'] for r in tc)} of {len(tc)} met "
             '(`MASS_TARGETS_CHECKS`; a target missed stays in the table).', '', target_table(tc), '']
 
+# %% ../nbs/12_evaluation.ipynb #b71433bc
 def _md_studies(m)->list:
     "report.md's ablation and learning-curve tables, where `m` has them"
     md = []
@@ -1032,6 +1035,7 @@ def _report_md(m:dict, figs)->list:
     md += _md_scan(m) + _md_checks(m) + _md_studies(m) + _md_calibrations(m) + _md_tables(m)
     return md + [f'![{k}]({k}.png)' for k in (figs or {})]
 
+# %% ../nbs/12_evaluation.ipynb #e7fd4478
 def write_report(
     out, # report directory (created)
     metrics:dict, # metrics (made JSON-safe here)
