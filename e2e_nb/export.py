@@ -95,7 +95,9 @@ def simplify_onnx(
     for n in g.node:
         for k,t in enumerate(n.input): n.input[k] = final(t)
     outs = {o.name for o in g.output}
-    for o in outs & set(alias): g.node.append(onnx.helper.make_node('Identity', [final(o)], [o]))  # keep output names
+    for o in outs & set(alias):   # a graph output keeps its name: an Identity makes it, its old maker goes unread
+        for n in g.node: n.output[:] = [f'{t}/bypassed' if t == o else t for t in n.output]
+        g.node.append(onnx.helper.make_node('Identity', [final(o)], [o]))
     n0 = len(g.node)
     _drop_unread(g, outs)
     return proto, n0 - len(g.node)

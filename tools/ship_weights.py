@@ -2,9 +2,34 @@
 """Copy a finished training run into the package as shipped weights: `python tools/ship_weights.py RUN_DIR DEST`.
 
 Only what `load_run`, `e2e-evaluate --run` and `e2e-export --run` need travels (config.json, model.safetensors) plus the
-training log (and the first stage's, for a run started from another) and loss curve; checkpoints (optimiser state) stay behind. The copy is written next to DEST and renamed."""
-import json, shutil, sys, tempfile
+training log (and the first stage's, for a run started from another) and loss curve; checkpoints (optimiser state)
+stay behind. The copy is written next to DEST and renamed.
+
+`--portable REPORT_DIR WORK` (run by `make weights-report` on each report) rewrites the report's metrics.json with the
+evaluation files relative to the folder `make weights` worked in (its WORK, default ~/.e2e_nb/ship). config.json keeps
+the training files' absolute paths: on the machine that trained the run, evaluation fits its calibrations on the run's
+training split through them (elsewhere the files are missing and it says it uses half of the evaluation file);
+`shipped_from.data` lists their names."""
+import json, os, shutil, sys, tempfile
 from pathlib import Path
+
+WORK_NOTE = 'paths are relative to the WORK folder of make weights (default ~/.e2e_nb/ship)'
+
+def portable(obj, work):
+    "`obj` (parsed JSON) with every string that is a path inside `work` made relative to it"
+    work = Path(work).resolve()
+    if isinstance(obj, dict): return {k: portable(v, work) for k,v in obj.items()}
+    if isinstance(obj, list): return [portable(v, work) for v in obj]
+    if isinstance(obj, str) and os.path.isabs(obj) and Path(obj).resolve().is_relative_to(work):
+        return str(Path(obj).resolve().relative_to(work))
+    return obj
+
+def portable_report(report, work):
+    "Rewrite `report/metrics.json` with `portable` paths (atomically)"
+    f = Path(report)/'metrics.json'
+    m = portable(json.loads(f.read_text()), work); m['paths'] = WORK_NOTE
+    tmp = f.with_name(f'.{f.name}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(m, indent=1)); tmp.replace(f)
+    print(f)
 
 def main(run, dest):
     run, dest = Path(run), Path(dest)
@@ -33,4 +58,6 @@ def main(run, dest):
         if tmp.exists(): shutil.rmtree(tmp)
     print(dest)
 
-if __name__ == '__main__': main(*sys.argv[1:3])
+if __name__ == '__main__':
+    if sys.argv[1:2] == ['--portable']: portable_report(*sys.argv[2:4])
+    else: main(*sys.argv[1:3])
