@@ -878,9 +878,12 @@ def qcd_table(
 )->str:
     "Per estimator on QCD jets: median mass, median ratio to m_SD^gen, Spearman correlation, fraction in the top window"
     f = _fmt
-    rows = [['estimator', 'jets', 'median [GeV]', 'median m/m_SD^gen', 'Spearman', 'fraction in window']]
+    o = lambda d: '/'.join(f(d['window_origin'][s], '.2f') for s in ('below', 'inside', 'above')) \
+        if 'window_origin' in d else 'n/a'   # reports written before window_origin
+    rows = [['estimator', 'jets', 'median [GeV]', 'median m/m_SD^gen', 'Spearman', 'fraction in window',
+             'm_SD^gen below/in/above']]
     rows += [[k, str(d['n']), f(d['median'], '.1f'), f(d.get('median_ratio'), '.2f'), f(d.get('spearman'), '.2f'),
-              f(d.get('frac_window'), '.3f')] for k,d in qcd.items()]
+              f(d.get('frac_window'), '.3f'), o(d)] for k,d in qcd.items()]
     return _table(rows)
 
 # %% ../nbs/12_evaluation.ipynb #4dd84a07

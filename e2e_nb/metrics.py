@@ -9,7 +9,7 @@ from .core import E2EDataError
 
 # %% auto #0
 __all__ = ['DEFAULT_EDGES', 'response', 'resolution', 'bias', 'regression_metrics', 'binned_metrics', 'spearman', 'sigma_fisher',
-           'sigma_eff', 'qcd_mass_metrics']
+           'sigma_eff', 'window_origin', 'qcd_mass_metrics']
 
 # %% ../nbs/10a_metrics.ipynb #9e5d65ef
 def response(
@@ -204,6 +204,19 @@ def sigma_eff(
         out['sigma_err'] = _half68(boot)
     return out
 
+# %% ../nbs/10a_metrics.ipynb #2b7db78b
+def window_origin(
+    pred, # an estimator's values on QCD jets (GeV)
+    ref, # their generated soft-drop mass `m_sd_gen` (GeV)
+    window=(140., 200.), # top-mass window (GeV)
+)->dict:
+    "Of the jets with `pred` in `window`: the number and the fractions whose `ref` is below, inside or above it"
+    p,r = np.asarray(pred, np.float64),np.asarray(ref, np.float64)
+    w = np.isfinite(r) & (p >= window[0]) & (p <= window[1])
+    k = (r[w] >= window[0]).astype(int) + (r[w] > window[1])   # 0 below, 1 inside (edges too), 2 above
+    fr = np.bincount(k, minlength=3)/max(1, len(k))
+    return dict(n=int(w.sum()), below=float(fr[0]), inside=float(fr[1]), above=float(fr[2]))
+
 # %% ../nbs/10a_metrics.ipynb #aae55145
 def qcd_mass_metrics(
     pred, # an estimator's values on QCD jets (GeV)
@@ -220,4 +233,4 @@ def qcd_mass_metrics(
                 median_ratio=float(np.median(p[ok]/r[ok])) if ok.any() else float('nan'),
                 spearman=spearman(p[ok], r[ok]),
                 frac_window=float(np.mean((v >= window[0]) & (v <= window[1]))) if len(v) else float('nan'),
-                window=list(window))
+                window=list(window), window_origin=window_origin(p[ok], r[ok], window))

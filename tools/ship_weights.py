@@ -17,11 +17,11 @@ WORK_NOTE = 'paths are relative to the WORK folder of make weights (default ~/.e
 
 def portable(obj, work):
     "`obj` (parsed JSON) with every string that is a path inside `work` made relative to it"
-    work = Path(work).resolve()
+    work = Path(os.path.abspath(work))   # not resolved: a file of WORK may be a link to elsewhere
     if isinstance(obj, dict): return {k: portable(v, work) for k,v in obj.items()}
     if isinstance(obj, list): return [portable(v, work) for v in obj]
-    if isinstance(obj, str) and os.path.isabs(obj) and Path(obj).resolve().is_relative_to(work):
-        return str(Path(obj).resolve().relative_to(work))
+    if isinstance(obj, str) and os.path.isabs(obj) and Path(os.path.normpath(obj)).is_relative_to(work):
+        return str(Path(os.path.normpath(obj)).relative_to(work))
     return obj
 
 def portable_report(report, work):
