@@ -77,7 +77,8 @@ def require_finite(
     bad = ~np.isfinite(x).reshape(len(x), -1).all(1)
     if bad.any():
         i = int(np.argmax(bad)); i = int(np.asarray(idx)[i]) if idx is not None else i
-        raise E2EDataError('non-finite values (NaN or Inf)', file=file, key=key, index=i, expected='finite values (check the file with e2e-inspect)')
+        raise E2EDataError('non-finite values (NaN or Inf)', file=file, key=key, index=i,
+                           expected='finite values (check the file with e2e-inspect)')
     return x
 
 # %% ../nbs/00_core.ipynb #080679cc
@@ -97,14 +98,14 @@ def _pid_alive(pid:int)->bool:
 def temp_prefix(
     dest, # final path of a file or directory
 )->str:
-    "Prefix of this process's temporary names for `dest`: `.NAME.PID.` (the pid tells a later run whether the writer died)"
+    "Prefix of this process's temporary names for `dest`: `.NAME.PID.` (the pid tells whether the writer died)"
     return f'.{Path(dest).name}.{os.getpid()}.'
 
 # %% ../nbs/00_core.ipynb #be7eb0d6
 def remove_stale_temps(
     dest, # final path of a file or directory
 )->list:
-    "Remove the temporary files and directories `.NAME.PID.*.tmp` of `dest` whose writer `PID` is dead; returns their paths"
+    "Remove the temporary files and directories `.NAME.PID.*.tmp` of `dest` whose writer `PID` is dead; their paths"
     dest = Path(dest)
     if not dest.parent.is_dir(): return []
     pat, gone = re.compile(re.escape(f'.{dest.name}.') + r'(\d+)\.[A-Za-z0-9_]+\.tmp'), []
@@ -121,7 +122,7 @@ def publish_new(
     tmp, # finished temporary file or directory
     dest, # final name, which must not exist
 ):
-    "Rename `tmp` to `dest` only if `dest` does not exist yet, atomically; else `FileExistsError` (`tmp` is left to the caller)"
+    "Rename `tmp` to `dest` atomically only if `dest` does not exist yet; else `FileExistsError` (`tmp` stays)"
     tmp, dest = Path(tmp), Path(dest)
     msg = f'{dest} exists (another command wrote it meanwhile?); refusing to overwrite it (pass --overwrite)'
     if tmp.is_dir():
@@ -153,8 +154,8 @@ def atomic_path(
     tmp = Path(tmp)
     try:
         yield tmp
-        if tmp.exists() and tmp.stat().st_mode & 0o777 == 0o600: # still mkstemp's mode: give the usual permissions
-            os.chmod(tmp, 0o666 & ~_umask())                       # (a writer that set its own, e.g. a linker's 0755, keeps it)
+        # still mkstemp's mode: give the usual permissions (a writer that set its own, e.g. a linker's 0755, keeps it)
+        if tmp.exists() and tmp.stat().st_mode & 0o777 == 0o600: os.chmod(tmp, 0o666 & ~_umask())
         if overwrite: os.replace(tmp, dest)
         else: publish_new(tmp, dest)   # a second writer that finished first wins; this one fails
     finally:
@@ -246,7 +247,8 @@ def watch_parent(
     "In a worker process: exit as soon as the parent `ppid` dies; ignore Ctrl-C (the parent handles it)"
     ppid = os.getppid() if ppid is None else ppid
     if threading.current_thread() is threading.main_thread(): signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, 'pthread_sigmask'): signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}) # blocked while it started
+    if hasattr(signal, 'pthread_sigmask'): # SIGINT was blocked while it started
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform.startswith('linux'):
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0) # 1 = PR_SET_PDEATHSIG
@@ -293,15 +295,19 @@ def cli_errors(
         def _g(*args, **kwargs):
             main = threading.current_thread() is threading.main_thread()
             if main:
-                _STOPS.clear(); old = signal.signal(signal.SIGTERM, _terminated), signal.signal(signal.SIGINT, _interrupted)
+                _STOPS.clear()
+                old = signal.signal(signal.SIGTERM, _terminated), signal.signal(signal.SIGINT, _interrupted)
             try: return f(*args, **kwargs)
-            except BaseException as e: # a signal raised inside a C extension (e.g. while it imports) surfaces as another
+            except BaseException as e: # a signal raised inside a C extension (e.g. while it imports) surfaces as
+                # another exception: the record of the handlers decides
                 stop = _STOPS[0] if _STOPS else signal.SIGTERM if isinstance(e, Terminated) else \
-                       signal.SIGINT if isinstance(e, KeyboardInterrupt) else None   # exception: the record decides
-                if stop == signal.SIGTERM: code, msg = 143, f'stopped by SIGTERM; files being written were discarded; {resume}'
-                elif stop == signal.SIGINT: code, msg = 130, f'interrupted; files being written were discarded; {resume}'
+                       signal.SIGINT if isinstance(e, KeyboardInterrupt) else None
+                stopped = 'files being written were discarded; ' + resume
+                if stop == signal.SIGTERM: code, msg = 143, f'stopped by SIGTERM; {stopped}'
+                elif stop == signal.SIGINT: code, msg = 130, f'interrupted; {stopped}'
                 elif isinstance(e, FileExistsError): code, msg = 3, str(e)
-                elif isinstance(e, (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)):
+                elif isinstance(e, (ValueError, FileNotFoundError, IsADirectoryError, NotADirectoryError,
+                                    PermissionError)):
                     code, msg = 1, str(e) # E2EDataError is a ValueError
                 else: raise
             finally:

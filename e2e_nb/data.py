@@ -152,7 +152,8 @@ def read_scalars(self:JetFile,
 # %% ../nbs/07_data.ipynb #aa2c09b3
 from contextlib import contextmanager
 
-CORRUPT = (OSError, RuntimeError, KeyError, IndexError, TypeError, ValueError) # what h5py and pyarrow raise on a damaged file
+# what h5py and pyarrow raise on a damaged file
+CORRUPT = (OSError, RuntimeError, KeyError, IndexError, TypeError, ValueError)
 
 @contextmanager
 def _corrupt(what:str, file, key=None, index=None):
@@ -265,8 +266,9 @@ class ParquetJetFile(JetFile):
         self.path = path = Path(path)
         if not path.exists(): raise E2EDataError('file does not exist', file=path)
         try: self.pf = pq.ParquetFile(path)
-        except Exception as e:
-            raise E2EDataError(f'cannot open as parquet (truncated or corrupt?): {e}', file=path, expected='a readable parquet file') from None
+        except CORRUPT as e:
+            raise E2EDataError(f'cannot open as parquet (truncated or corrupt?): {e}', file=path,
+                               expected='a readable parquet file') from None
         names = self.pf.schema_arrow.names
         self.image_key = 'X_jet' if 'X_jet' in names else 'X_jets' if 'X_jets' in names else None
         if self.image_key is None:
@@ -318,7 +320,9 @@ def _first_row(self:ParquetJetFile):
     "The first image only (to learn the shape without decoding a whole row group)"
     if self.pf.metadata.num_rows == 0: return np.zeros((0, 8 if self.image_key == 'X_jet' else 3, 125, 125), np.float32)
     try: b = next(self.pf.iter_batches(batch_size=1, columns=[self.image_key]))
-    except Exception as e: raise E2EDataError(f'cannot read first row (corrupt?): {e}', file=self.path, key=self.image_key, index=0) from None
+    except (*CORRUPT, StopIteration) as e:
+        raise E2EDataError(f'cannot read first row (corrupt?): {e}', file=self.path, key=self.image_key,
+                           index=0) from None
     return _nested_to_array(b.column(0)[:1], self.path, self.image_key, 0)
 
 # %% ../nbs/07_data.ipynb #519cab4e
@@ -575,7 +579,8 @@ def write_ml4sci(
     with atomic_path(dest) as tmp:
         if layout == 'ml4sci_h5':
             with h5py.File(tmp, 'w') as f:
-                f.create_dataset('X_jets', data=np.moveaxis(X, 1, 3), chunks=(1, *np.moveaxis(X, 1, 3).shape[1:]), compression='gzip')
+                Xl = np.moveaxis(X, 1, 3)   # channels last
+                f.create_dataset('X_jets', data=Xl, chunks=(1, *Xl.shape[1:]), compression='gzip')
                 f['m0'] = s['m_gen'] if len(chans) == 8 else s.get('m_jet', s['m_gen']); f['pt'] = s['pt']; f['y'] = y
         else:
             import pyarrow as pa, pyarrow.parquet as pq
@@ -632,12 +637,15 @@ def inspect_file(
     try: jf = open_jets(path, format=format, strict=False)
     except E2EDataError: return out
     with jf:
-        out.update(format=jf.format, n_jets=len(jf), channels=jf.channels, image_shape=list(jf.image_shape), scalar_keys=jf.scalar_keys)
+        out.update(format=jf.format, n_jets=len(jf), channels=jf.channels, image_shape=list(jf.image_shape),
+                   scalar_keys=jf.scalar_keys)
         if isinstance(jf, H5JetFile):
-            out['schema'] = {k: dict(shape=list(d.shape), dtype=str(d.dtype), chunks=d.chunks and list(d.chunks), compression=d.compression)
-                             for k, d in jf.h5.items() if isinstance(d, h5py.Dataset)}
+            ds = {k: d for k, d in jf.h5.items() if isinstance(d, h5py.Dataset)}
+            out['schema'] = {k: dict(shape=list(d.shape), dtype=str(d.dtype), chunks=d.chunks and list(d.chunks),
+                                     compression=d.compression) for k, d in ds.items()}
             out['attrs'] = {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in jf.h5.attrs.items()}
-            out['attrs'] = {k: ([x.decode() if isinstance(x, bytes) else x for x in v] if isinstance(v, list) else v) for k, v in out['attrs'].items()}
+            dec = lambda v: [x.decode() if isinstance(x, bytes) else x for x in v] if isinstance(v, list) else v
+            out['attrs'] = {k: dec(v) for k, v in out['attrs'].items()}
         else:
             out['schema'] = {f.name: str(f.type) for f in jf.pf.schema_arrow}
             out['row_groups'] = jf.pf.metadata.num_row_groups
@@ -656,11 +664,13 @@ def inspect_file(
             n_read += x.shape[0]; npix += x.shape[0] * x.shape[2] * x.shape[3]
             for i, c in enumerate(jf.channels):
                 v = x[:, i]; d = st[c]
-                d['sum'] += v.sum(); d['sq'] += (v * v).sum(); d['mx'] = max(d['mx'], v.max()); d['mn'] = min(d['mn'], v.min())
+                d['sum'] += v.sum(); d['sq'] += (v * v).sum()
+                d['mx'] = max(d['mx'], v.max()); d['mn'] = min(d['mn'], v.min())
                 d['nz'] += int((v != 0).sum()); d['tot'] += v.sum()
         out['stats_jets'] = n_read
         if npix:
-            out['channel_stats'] = {c: dict(mean=d['sum'] / npix, std=math.sqrt(max(d['sq'] / npix - (d['sum'] / npix) ** 2, 0)), min=d['mn'],
+            out['channel_stats'] = {c: dict(mean=d['sum'] / npix, min=d['mn'],
+                                            std=math.sqrt(max(d['sq'] / npix - (d['sum'] / npix) ** 2, 0)),
                                             max=d['mx'], nonzero_frac=d['nz'] / npix, sparsity=1 - d['nz'] / npix,
                                             sum_per_jet=d['tot'] / n_read) for c, d in st.items()}
         sc = {}
@@ -718,5 +728,6 @@ def e2e_inspect(
     print(json.dumps(res, indent=1, default=float) if json_out else '\n\n'.join(format_inspection(r) for r in res))
     probs = [p for r in res for p in r['problems']]
     if probs: # the report above lists them all; the error line names the first
-        print(f"e2e-inspect: error: {' '.join(str(probs[0]).split())}" + (f' (and {len(probs) - 1} more problems above)' if len(probs) > 1 else ''), file=sys.stderr)
+        more = f' (and {len(probs) - 1} more problems above)' if len(probs) > 1 else ''
+        print(f"e2e-inspect: error: {' '.join(str(probs[0]).split())}{more}", file=sys.stderr)
         sys.exit(1)

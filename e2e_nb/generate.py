@@ -75,13 +75,14 @@ def _run_chunks(fn, chunks, workers:int):
         for c in chunks: yield fn(c)
         return
     # spawn, not fork: forking a process that runs threads or is itself a pool worker (Jupyter, nbdev_test) can deadlock
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'), # workers die with this process (`watch_parent`)
+    # workers die with this process (`watch_parent`)
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn'),
                              initializer=watch_parent, initargs=(os.getpid(),))
     pending = deque()
     try:
-        # start all workers first with SIGINT and SIGTERM held back (a worker whose parent stops while it starts dies with
-        # a traceback); the workers start with SIGINT blocked, so that a Ctrl-C, which a terminal sends to the whole process
-        # group, reaches only this process even while they import (`watch_parent` then ignores it for good)
+        # start all workers first with SIGINT and SIGTERM held back (a worker whose parent stops while it starts dies
+        # with a traceback); the workers start with SIGINT blocked, so that a Ctrl-C, which a terminal sends to the
+        # whole process group, reaches only this process even while they import (`watch_parent` then ignores it)
         held, old = [], {}
         if threading.current_thread() is threading.main_thread() and hasattr(signal, 'pthread_sigmask'): # POSIX
             old = {s: signal.signal(s, lambda n, f: held.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -188,7 +189,8 @@ def e2e_simulate(
     m_max:Param('topgun: highest generated top mass (GeV)', float)=500.,
     pt_gen_min:Param('topgun: lowest generated top pT (GeV)', float)=400.,
     pt_gen_max:Param("topgun: highest generated top pT (GeV; with --gun_pt flat)", float)=1000.,
-    gun_pt:Param("topgun: 'contained' (pT/m flat in --pt_over_m_min..max, pT >= --pt_gen_min) or 'flat' (ML4SCI)", str)='contained',
+    gun_pt:Param("topgun: 'contained' (pT/m flat in --pt_over_m_min..max, pT >= --pt_gen_min) or 'flat' (ML4SCI)",
+                 str)='contained',
     pt_over_m_min:Param("topgun, --gun_pt contained: lowest pT/m", float)=3.,
     pt_over_m_max:Param("topgun, --gun_pt contained: highest pT/m", float)=6.,
     top_mass:Param('ttbar: top mass 6:m0 (GeV)', float)=172.5,
@@ -206,8 +208,9 @@ def e2e_simulate(
 ):
     "Simulate boosted top-quark (or QCD) jets and their 8-channel E2E images into an HDF5 file"
     if out is None: raise E2EDataError('no output file given', key='--out', expected='--out FILE.h5')
-    p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, DetectorConfig(image_seed=image_seed, track_image=track_image),
-                     mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), gun_pt=gun_pt,
+    det = DetectorConfig(image_seed=image_seed, track_image=track_image)
+    p = simulate(out, process, n_jets, seed, workers, shard, overwrite, pt_min, eta_max, det,
+                 mass_range=(m_min, m_max), pt_range=(pt_gen_min, pt_gen_max), gun_pt=gun_pt,
                  pt_over_m=(pt_over_m_min, pt_over_m_max), top_mass=top_mass,
                  mass_window=mass_window, pt_hat_min=pt_hat_min, pileup=pileup, mpi=not no_mpi)
     print(p)

@@ -50,8 +50,9 @@ def e2e_pipeline(
     if shipped:   # the shipped weights decide the model: a different one asked for is an error, not a silent swap
         have = json.loads((shipped[0]/'config.json').read_text())['model']
         if model not in (None, have):
-            raise ValueError(f'model {model!r} asked for, but the job evaluates the shipped weights {shipped[0]}, a {have!r}: '
-                             f'pass retrain=True (--retrain) to train {model!r}, or no model to use the shipped {have!r}')
+            raise ValueError(f'model {model!r} asked for, but the job evaluates the shipped weights {shipped[0]}, '
+                             f'a {have!r}: pass retrain=True (--retrain) to train {model!r}, or no model to use the '
+                             f'shipped {have!r}')
         model = have
     model = model or 'resnet15'
     out = Path(out) if out is not None else e2e_path('runs', 'e2e_run')
@@ -105,17 +106,20 @@ def e2e_run(
     quiet:store_true=False, # no progress bars
 ):
     "e2e_nb's main job: simulate, train (or use the shipped weights), evaluate against m_SD and export for CMSSW"
-    for k,v,lo in (('n_train', n_train, 1), ('n_test', n_test, 1), ('n_qcd', n_qcd, 0), ('n_scan', n_scan, 0), ('epochs', epochs, 1),
-                   ('pool', pool, 1), ('workers', workers, 1)):
+    for k,v,lo in (('n_train', n_train, 1), ('n_test', n_test, 1), ('n_qcd', n_qcd, 0), ('n_scan', n_scan, 0),
+                   ('epochs', epochs, 1), ('pool', pool, 1), ('workers', workers, 1)):
         if v is not None and v < lo: raise E2EDataError(f'--{k} {v}', key=f'--{k}', expected=f'>= {lo}')
     r = e2e_pipeline(out, n_train, n_test, n_qcd, n_scan, model, epochs, pool, seed, retrain, workers, not quiet)
     m = r['metrics']
-    if r['scan_table']: print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
-    print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} ({'shipped ' if r['shipped'] else ''}{r['model']}, "
+    if r['scan_table']:
+        print(f"\nper-jet information on m_t (GeV), tt̄ at m_t = {list(SCAN_MASSES)}:\n\n{r['scan_table']}")
+    shipped = 'shipped ' if r['shipped'] else ''
+    print(f"\n{m['n_jets']} held-out top-gun jets, target {m['target']} ({shipped}{r['model']}, "
           f"run: {r['run']})\n")
     print(r['table'])
     print(f"\nplots:   {r['report']}/ ({len(r['plots'])} PNG files, report.md)")
     print(f"metrics: {r['metrics_file']}")
+    par = r['parity']
     print(f"export:  {r['export']}/ (model.onnx, model.pt, triton/, cmssw/; ONNX vs PyTorch max rel. diff "
-          f"{r['parity']['onnx']['max_rel']:.1e} at batch {r['parity']['n_jets']}, promised <= {r['parity']['promised_max_rel']['onnx']:.0e})")
+          f"{par['onnx']['max_rel']:.1e} at batch {par['n_jets']}, promised <= {par['promised_max_rel']['onnx']:.0e})")
     print(f"done in {r['seconds']:.0f} s")
