@@ -19,8 +19,8 @@ from .schema import (CHANNELS, IMG_SIZE, SCALARS, PROCESS_CODES, SCHEMA_VERSION,
 __all__ = ['CHANNELS_8', 'CHANNELS_QG', 'CHANNELS_EGAMMA', 'ENERGY_CHANNELS', 'CHANNEL_ALIASES', 'E2E_SCALARS', 'NAN_OK',
            'CORRUPT', 'FORMATS', 'VIEWER_SCALARS', 'canonical_channel', 'channel_map', 'JetFile', 'direct_chunks',
            'inflate_chunks', 'H5JetFile', 'ParquetJetFile', 'open_jets', 'validate_file', 'write_synthetic_e2e',
-           'sample_file', 'write_ml4sci', 'read_jets', 'jet_viewer_file', 'inspect_file', 'format_inspection',
-           'e2e_inspect']
+           'sample_file', 'use_jets', 'write_ml4sci', 'read_jets', 'jet_viewer_file', 'inspect_file',
+           'format_inspection', 'e2e_inspect']
 
 # %% ../nbs/07_data.ipynb #7a835ed8
 CHANNELS_8 = CHANNELS # the schema's 8 channels (Top Gun order), the ML4SCI mass-regression files' too
@@ -558,6 +558,13 @@ def sample_file(
     p = e2e_path('data', f'synthetic_{process}_{n_jets}_{seed}.h5')
     return p if p.exists() else write_synthetic_e2e(p, n_jets=n_jets, seed=seed, process=process)
 
+# %% ../nbs/07_data.ipynb #75b49ad5
+def use_jets(
+    src, # a path for `open_jets`, or an open `JetFile`
+):
+    "Context manager on `open_jets(src)` that closes what it opened; an open `JetFile` passes through, left open"
+    return contextlib.nullcontext(src) if isinstance(src, JetFile) else open_jets(src)
+
 # %% ../nbs/07_data.ipynb #9d575ada
 def write_ml4sci(
     src, # a `JetFile` or path to read jets from
@@ -569,7 +576,7 @@ def write_ml4sci(
 )->Path:
     "Copy jets from `src` into an ML4SCI file layout (HDF5 `X_jets` channels-last, or parquet nested lists)"
     from e2e_nb.core import atomic_path
-    with (contextlib.nullcontext(src) if isinstance(src, JetFile) else open_jets(src)) as jf:   # closes what it opens
+    with use_jets(src) as jf:
         n = len(jf) if n_jets is None else min(n_jets, len(jf))
         chans = CHANNELS_QG if layout == 'parquet_qg' else jf.channels
         X = jf.read_images(slice(0, n), channels=chans)

@@ -13,6 +13,7 @@ import mplhep as hep
 import ipywidgets as W
 from fastcore.script import call_parse, Param, store_true
 from fastcore.basics import patch
+from .data import use_jets
 from .core import E2EDataError, atomic_path, progress, get_logger, dashed_cli, cli_errors, require_finite
 from .metrics import (response, resolution, bias, regression_metrics, DEFAULT_EDGES, binned_metrics, spearman,
                             sigma_fisher, sigma_eff, qcd_mass_metrics)
@@ -401,14 +402,9 @@ def _read_config(run_dir)->dict:
     except json.JSONDecodeError as e: raise E2EDataError(f'config.json is not valid JSON: {e}', file=cf) from None
 
 # %% ../nbs/12_evaluation.ipynb #ca647ab1
-def _jets(path):
-    "A context manager on `open_jets(path)` that closes what it opened; an open `JetFile` passes through unclosed"
-    from e2e_nb.data import open_jets, JetFile
-    return contextlib.nullcontext(path) if isinstance(path, JetFile) else open_jets(path)
-
 def _read(path, keys, idx):
     "The scalars `keys` that `path` has, of jets `idx` (read in sorted order), as float64"
-    with _jets(path) as jf:
+    with use_jets(path) as jf:
         keys = [k for k in keys if k in jf.scalar_keys]
         return {k: np.asarray(v, np.float64) for k,v in jf.read_scalars(keys, np.sort(idx)).items()} if keys else {}
 
@@ -440,7 +436,7 @@ def calibration_plan(
     from e2e_nb.loader import split_indices, per_file
     data = Path(data).resolve()
     files = [Path(f) for f in cfg.get('data', [])]
-    with _jets(data) as jf: n = len(jf)
+    with use_jets(data) as jf: n = len(jf)
     if files and all(f.exists() for f in files):
         sp = _run_split(cfg)
         calib = [(f, i) for f,i in per_file(sp['train'], files) if len(i)]
@@ -504,7 +500,7 @@ def image_mass_file(
     import torch
     from e2e_nb.models import image_mass
     out = []
-    with _jets(path) as jf:
+    with use_jets(path) as jf:
         idx = np.arange(len(jf)) if idx is None else np.sort(np.asarray(idx, np.int64))
         for i in range(0, len(idx), chunk):
             ci = idx[i:i + chunk]
@@ -543,7 +539,7 @@ def scan_selections(
 def _scan_values(run, f, base, max_jets, batch_size, image, show_progress)->tuple:
     "Per estimator the values of the first `max_jets` jets of scan file `f`, and their `contained` flags (or None)"
     cfg = run.config; col = cfg['targets'].index(mass_target(cfg['targets']))
-    with _jets(f) as jf: idx = np.arange(len(jf))[:max_jets]
+    with use_jets(f) as jf: idx = np.arange(len(jf))[:max_jets]
     sc = _read(f, [*base.values(), 'contained'], idx)
     p = run.predict_file(f, idx, batch_size=batch_size, show_progress=show_progress)
     v = {str(cfg['model']): p[:, col] if p.ndim == 2 else p, **{k: sc[key] for k,key in base.items() if key in sc}}
@@ -669,7 +665,7 @@ def _regression_figs(preds, truth, est, target, extra_key, rl)->dict:
 # %% ../nbs/12_evaluation.ipynb #147a61cf
 def _qcd_jets(f, required, max_qcd)->np.ndarray|None:
     "The first `max_qcd` QCD jets (process == 2) of `f`; None when `f` has no process codes (an error if `required`)"
-    with _jets(f) as jf:
+    with use_jets(f) as jf:
         if 'process' not in jf.scalar_keys:
             if required:
                 raise E2EDataError('QCD file has no process codes', file=f, key='process',
@@ -776,7 +772,7 @@ def _run_target(cfg, run_dir, data, target, scan)->str:
     "The target to evaluate (default: the run's first), checked against the run's targets, the file and `scan`"
     task,targets = cfg.get('task', 'regression'),list(cfg.get('targets') or ['m_gen'])
     target = target or targets[0]; cf = Path(run_dir)/'config.json'
-    with _jets(data) as jf:
+    with use_jets(data) as jf:
         if target not in targets:
             raise E2EDataError(f"target {target!r} is not one of the run's targets {targets}", file=cf, key='targets')
         _check_keys(jf, [target], 'target')
@@ -1168,7 +1164,7 @@ def _ablation_batch(run, jf, ci, ablations, models, col)->dict:
 def _ablation_values(run, f, ablations, models, baselines, max_jets, chunk)->tuple:
     "Every estimator of `ablation_scan` on the first `max_jets` jets of `f`, and their `contained` flags (or None)"
     cfg = run.config; col = cfg['targets'].index(mass_target(cfg['targets'])); v = {}
-    with _jets(f) as jf:
+    with use_jets(f) as jf:
         idx = np.arange(len(jf))[:max_jets]
         for i in range(0, len(idx), chunk):
             for k, p in _ablation_batch(run, jf, idx[i:i + chunk], ablations, models, col).items():

@@ -26,9 +26,10 @@ def portable(obj, work):
 
 def portable_report(report, work):
     "Rewrite `report/metrics.json` with `portable` paths (atomically)"
+    from e2e_nb.core import atomic_path
     f = Path(report)/'metrics.json'
     m = portable(json.loads(f.read_text()), work); m['paths'] = WORK_NOTE
-    tmp = f.with_name(f'.{f.name}.{os.getpid()}.tmp'); tmp.write_text(json.dumps(m, indent=1)); tmp.replace(f)
+    with atomic_path(f) as tmp: tmp.write_text(json.dumps(m, indent=1))
     print(f)
 
 def main(run, dest):
