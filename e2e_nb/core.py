@@ -206,6 +206,15 @@ def progress(
     if disable is None: disable = os.environ.get('E2E_NB_PROGRESS', '1') == '0'
     return tqdm(iterable, total=total, desc=desc, disable=disable, dynamic_ncols=True, **kwargs)
 
+# %% ../nbs/00_core.ipynb #6f4be71f
+class _StderrHandler(logging.StreamHandler):
+    "A `StreamHandler` on whatever `sys.stderr` is when a record is written, not the one it was made with"
+    _sys = sys   # kept: at exit logging flushes its handlers after a notebook's namespace is gone
+    @property
+    def stream(self): return self._sys.stderr
+    @stream.setter
+    def stream(self, _): pass   # `StreamHandler.__init__` sets it
+
 # %% ../nbs/00_core.ipynb #567b2729
 def get_logger(
     name:str='e2e_nb', # logger name; modules use `e2e_nb.<module>`
@@ -214,7 +223,7 @@ def get_logger(
     "A logger writing `time level name: message` lines to stderr, configured once"
     root = logging.getLogger('e2e_nb')
     if not root.handlers:
-        h = logging.StreamHandler(sys.stderr)
+        h = _StderrHandler()
         h.setFormatter(logging.Formatter('%(asctime)s %(levelname)s %(name)s: %(message)s', '%H:%M:%S'))
         root.addHandler(h)
         root.propagate = False
