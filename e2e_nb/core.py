@@ -12,7 +12,7 @@ import numpy as np
 __all__ = ['PACKAGE_DIR', 'EXIT_CODES', 'e2e_home', 'e2e_path', 'full_scale', 'at_scale', 'E2EDataError', 'require_finite',
            'temp_prefix', 'remove_stale_temps', 'publish_new', 'atomic_path', 'seed_everything', 'get_device',
            'progress', 'get_logger', 'undash_argv', 'dashed_cli', 'watch_parent', 'Terminated', 'CommandFailed',
-           'cli_errors']
+           'cli_errors', 'signals_held']
 
 # %% ../nbs/00_core.ipynb #35187b48
 def e2e_home(
@@ -326,3 +326,15 @@ def cli_errors(
             raise CommandFailed(code, line)
         return _g
     return _deco
+
+# %% ../nbs/00_core.ipynb #3a4e8318
+@contextlib.contextmanager
+def signals_held():
+    "Hold SIGINT and SIGTERM back while the block runs (main thread); deliver the first that came after it"
+    if threading.current_thread() is not threading.main_thread(): yield []; return
+    held = []
+    old = {s: signal.signal(s, lambda n, f: held.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try: yield held
+    finally:
+        for s, h in old.items(): signal.signal(s, h)
+        if held: signal.raise_signal(held[0])

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from fastcore.script import call_parse, store_true
 from .core import (E2EDataError, atomic_path, e2e_path, get_logger, PACKAGE_DIR, dashed_cli, cli_errors,
-                         remove_stale_temps, temp_prefix, publish_new, require_finite)
+                         remove_stale_temps, temp_prefix, publish_new, require_finite, signals_held)
 from .schema import IMG_SIZE
 
 # %% auto #0
@@ -192,7 +192,7 @@ def export_onnx(
     args,names = ((x, s), ['x', 's']) if s is not None else ((x,), ['x'])
     reg_log = logging.getLogger('torch.onnx._internal.exporter._registration')
     reg_log.setLevel(logging.ERROR) # "torchvision is not installed"
-    with warnings.catch_warnings(), torch.no_grad():
+    with warnings.catch_warnings(), torch.no_grad(), signals_held(): # not left half-way by a signal
         warnings.simplefilter('ignore')
         prog = torch.onnx.export(model, args, dynamo=True, opset_version=opset, input_names=names, output_names=['y'],
                                  dynamic_shapes=tuple({0: batch} for _ in args), external_data=False, verbose=False)
@@ -263,7 +263,7 @@ def export_torchscript(
 )->Path:
     "Trace `model` with `torch.jit.trace` and save it for `PhysicsTools/PyTorch`"
     model = model.eval()
-    with warnings.catch_warnings(), torch.no_grad():
+    with warnings.catch_warnings(), torch.no_grad(), signals_held(): # not left half-way by a signal
         warnings.simplefilter('ignore')
         ts = torch.jit.trace(model, (x,) if s is None else (x, s), check_trace=False)
     with atomic_path(path) as tmp, warnings.catch_warnings():

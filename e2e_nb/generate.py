@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse, Param, store_true
 import e2e_nb
-from .core import E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli, cli_errors, watch_parent
+from .core import (E2EDataError, atomic_path, e2e_path, progress, get_logger, dashed_cli, cli_errors,
+                         watch_parent, signals_held)
 from .schema import SCHEMA_VERSION, JetWriter, compress_images, root_attrs
 from .simulation import SimConfig, EventSource, check_config
 from .detector import DetectorConfig, detector_response, check_track_image
@@ -83,16 +84,13 @@ def _run_chunks(fn, chunks, workers:int):
         # start all workers first with SIGINT and SIGTERM held back (a worker whose parent stops while it starts dies
         # with a traceback); the workers start with SIGINT blocked, so that a Ctrl-C, which a terminal sends to the
         # whole process group, reaches only this process even while they import (`watch_parent` then ignores it)
-        held, old = [], {}
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, 'pthread_sigmask'): # POSIX
-            old = {s: signal.signal(s, lambda n, f: held.append(n)) for s in (signal.SIGINT, signal.SIGTERM)}
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            for c in itertools.islice(chunks, workers): pending.append(ex.submit(fn, c))
-        finally:
-            if old: signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-            for s, h in old.items(): signal.signal(s, h)
-            if held: signal.raise_signal(held[0])
+        with signals_held():
+            posix = threading.current_thread() is threading.main_thread() and hasattr(signal, 'pthread_sigmask')
+            if posix: mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                for c in itertools.islice(chunks, workers): pending.append(ex.submit(fn, c))
+            finally:
+                if posix: signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for c in chunks:
             pending.append(ex.submit(fn, c))
             if len(pending) >= 2*workers: yield pending.popleft().result()
