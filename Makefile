@@ -26,7 +26,7 @@ EPOCHS ?= 4
 MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_pu$(mu).h5))
 STAGE2 = $(WORK)/mix_ttbar2_pu0.h5 $(WORK)/mix_qcd2_pu0.h5
 
-.PHONY: weights weights-report run test check-sync nbtest pytest docs readme bench chromium ort-headers clean
+.PHONY: weights weights-report reference run test check-sync nbtest pytest docs readme bench chromium ort-headers clean
 
 $(STAMP): setup.py settings.ini
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,23 @@ weights-report: $(STAMP)
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu30.h5 --qcd $(WORK)/qcd_pu30.h5 \
 	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --ablate --out $(WEIGHTS)/report_pu30
 	for r in report report_pu30; do $(BIN)/python tools/ship_weights.py --portable $(WEIGHTS)/$$r $(WORK); done
+
+# The reference (#19): ML4SCI's ResNet-15 (images only) trained as stage 1 of the shipped model was (the same mix, split,
+# seed, learning rate and 4 epochs), on 2 × 2 sum-pooled images (62 × 62, as the comparison notebook trains the image
+# CNNs; 400 jets/s, 35 min on 2 idle cores), and scored on the same samples as report/. Only its report.md and
+# metrics.json are kept in the package ($(WEIGHTS)/reference_resnet15; its weights and plots stay in WORK). Resumable.
+reference: $(STAMP)
+	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
+	if [ -f $(WORK)/resnet15/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/resnet15 --threads 2 --workers 1; \
+	else $(BIN)/e2e-train --data $(MIX) --model resnet15 --targets m_target --epochs $(EPOCHS) --bf16 --channels-last \
+	  --pool 2 --threads 2 --workers 1 --out $(WORK)/resnet15; fi
+	tools/simulate_eval.sh $(WORK) 2
+	$(BIN)/e2e-evaluate --run $(WORK)/resnet15 --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
+	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --out $(WORK)/reference_resnet15
+	mkdir -p $(WEIGHTS)/reference_resnet15 # report.md without its plots' links
+	sed '/^!\[.*\](.*\.png)$$/d' $(WORK)/reference_resnet15/report.md > $(WEIGHTS)/reference_resnet15/report.md
+	$(BIN)/python tools/ship_weights.py --portable $(WORK)/reference_resnet15 $(WORK)
+	cp $(WORK)/reference_resnet15/metrics.json $(WEIGHTS)/reference_resnet15/
 
 bench: $(STAMP) ort-headers
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b; done
