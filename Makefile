@@ -25,6 +25,12 @@ WORK ?= $(HOME)/.e2e_nb/ship
 EPOCHS ?= 4
 MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_pu$(mu).h5))
 STAGE2 = $(WORK)/mix_ttbar2_pu0.h5 $(WORK)/mix_qcd2_pu0.h5
+# $(call train,DIR,OPTIONS): `e2e-train OPTIONS` into DIR on 2 cores, or its resumption where a killed make left it
+train = if [ -f $(1)/config.json ]; then $(BIN)/e2e-train --resume --out $(1) --threads 2 --workers 1; \
+	else $(BIN)/e2e-train $(2) --threads 2 --workers 1 --out $(1); fi
+# the samples of report/ (tools/simulate_eval.sh), which no training used; the reference is scored on the same jets
+EVAL = --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
+	--scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5
 
 .PHONY: weights weights-report reference run test check-sync nbtest pytest docs readme bench chromium ort-headers clean
 
@@ -76,13 +82,10 @@ weights: $(STAMP)
 	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
 	tools/simulate_mix.sh $(WORK) stage2
 	# stage 1: EPOCHS epochs from scratch on the mix
-	if [ -f $(WORK)/run/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run --threads 2 --workers 1; \
-	else $(BIN)/e2e-train --data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --threads 2 --workers 1 \
-	  --keep_epochs --out $(WORK)/run; fi
+	$(call train,$(WORK)/run,--data $(MIX) --model part --targets m_target --epochs $(EPOCHS) --bf16 --keep_epochs)
 	# stage 2: 2 epochs at a third of the rate from stage 1, on the mix plus 60 000 tt̄ and 30 000 QCD jets
-	if [ -f $(WORK)/run2/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/run2 --threads 2 --workers 1; \
-	else $(BIN)/e2e-train --data $(MIX) $(STAGE2) --init_from $(WORK)/run --model part --targets m_target --epochs 2 \
-	  --lr 3e-4 --bf16 --threads 2 --workers 1 --keep_epochs --out $(WORK)/run2; fi
+	$(call train,$(WORK)/run2,--data $(MIX) $(STAGE2) --init_from $(WORK)/run --model part --targets m_target \
+	  --epochs 2 --lr 3e-4 --bf16 --keep_epochs)
 	$(BIN)/python tools/ship_weights.py $(WORK)/run2 $(WEIGHTS)
 	$(MAKE) weights-report
 
@@ -93,8 +96,7 @@ weights: $(STAMP)
 CHECKPOINTS = $(sort $(wildcard $(WORK)/run/checkpoints/epoch_*.pt)) $(sort $(wildcard $(WORK)/run2/checkpoints/epoch_*.pt))
 weights-report: $(STAMP)
 	tools/simulate_eval.sh $(WORK) 2
-	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
-	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --ablate --out $(WEIGHTS)/report \
+	$(BIN)/e2e-evaluate --run $(WEIGHTS) $(EVAL) --ablate --out $(WEIGHTS)/report \
 	  $(if $(CHECKPOINTS),--checkpoints $(CHECKPOINTS))
 	$(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu30.h5 --qcd $(WORK)/qcd_pu30.h5 \
 	  --scan $(WORK)/ttbar_m160_pu30.h5 $(WORK)/ttbar_m172.5_pu30.h5 $(WORK)/ttbar_m185_pu30.h5 --ablate --out $(WEIGHTS)/report_pu30
@@ -106,12 +108,10 @@ weights-report: $(STAMP)
 # metrics.json are kept in the package ($(WEIGHTS)/reference_resnet15; its weights and plots stay in WORK). Resumable.
 reference: $(STAMP)
 	tools/simulate_mix.sh $(WORK) nopu & tools/simulate_mix.sh $(WORK) pu; wait $$!
-	if [ -f $(WORK)/resnet15/config.json ]; then $(BIN)/e2e-train --resume --out $(WORK)/resnet15 --threads 2 --workers 1; \
-	else $(BIN)/e2e-train --data $(MIX) --model resnet15 --targets m_target --epochs $(EPOCHS) --bf16 --channels-last \
-	  --pool 2 --threads 2 --workers 1 --out $(WORK)/resnet15; fi
+	$(call train,$(WORK)/resnet15,--data $(MIX) --model resnet15 --targets m_target --epochs $(EPOCHS) --bf16 \
+	  --channels-last --pool 2)
 	tools/simulate_eval.sh $(WORK) 2
-	$(BIN)/e2e-evaluate --run $(WORK)/resnet15 --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
-	  --scan $(WORK)/ttbar_m160.h5 $(WORK)/ttbar_m172.5.h5 $(WORK)/ttbar_m185.h5 --out $(WORK)/reference_resnet15
+	$(BIN)/e2e-evaluate --run $(WORK)/resnet15 $(EVAL) --out $(WORK)/reference_resnet15
 	mkdir -p $(WEIGHTS)/reference_resnet15 # report.md without its plots' links
 	sed '/^!\[.*\](.*\.png)$$/d' $(WORK)/reference_resnet15/report.md > $(WEIGHTS)/reference_resnet15/report.md
 	$(BIN)/python tools/ship_weights.py --portable $(WORK)/reference_resnet15 $(WORK)
