@@ -10,9 +10,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['PACKAGE_DIR', 'EXIT_CODES', 'e2e_home', 'e2e_path', 'full_scale', 'at_scale', 'E2EDataError', 'require_finite',
-           'temp_prefix', 'remove_stale_temps', 'publish_new', 'atomic_path', 'seed_everything', 'get_device',
-           'progress', 'get_logger', 'undash_argv', 'dashed_cli', 'watch_parent', 'Terminated', 'CommandFailed',
-           'cli_errors', 'signals_held']
+           'temp_prefix', 'remove_stale_temps', 'publish_new', 'Terminated', 'stop_pending', 'atomic_path',
+           'seed_everything', 'get_device', 'progress', 'get_logger', 'undash_argv', 'dashed_cli', 'watch_parent',
+           'CommandFailed', 'cli_errors', 'signals_held']
 
 # %% ../nbs/00_core.ipynb #35187b48
 def e2e_home(
@@ -137,6 +137,25 @@ def publish_new(
         if dest.exists(): raise FileExistsError(msg) from None
         os.replace(tmp, dest)
 
+# %% ../nbs/00_core.ipynb #8d93e719
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised in the main thread of a command run under `cli_errors`"
+
+_STOPS = [] # the signals a command under `cli_errors` received: an interruption may surface as another exception
+
+def _terminated(signum, frame): _STOPS.append(signal.SIGTERM); raise Terminated()
+
+def _interrupted(signum, frame): _STOPS.append(signal.SIGINT); raise KeyboardInterrupt()
+
+# %% ../nbs/00_core.ipynb #22767d49
+def stop_pending():
+    "Raise again the SIGTERM or Ctrl-C that a command received if Python dropped its exception (see above)"
+    if _STOPS: raise Terminated() if _STOPS[0] == signal.SIGTERM else KeyboardInterrupt()
+
+def _quiet_stops(prev):
+    "A `sys.unraisablehook` silent on a dropped stop that was recorded (it is raised again), `prev` for the rest"
+    return lambda u: None if isinstance(u.exc_value, KeyboardInterrupt) and _STOPS else prev(u)
+
 # %% ../nbs/00_core.ipynb #4311cca5
 @contextlib.contextmanager
 def atomic_path(
@@ -154,6 +173,7 @@ def atomic_path(
     tmp = Path(tmp)
     try:
         yield tmp
+        stop_pending()   # a stop whose exception was dropped: publish nothing
         # still mkstemp's mode: give the usual permissions (a writer that set its own, e.g. a linker's 0755, keeps it)
         if tmp.exists() and tmp.stat().st_mode & 0o777 == 0o600: os.chmod(tmp, 0o666 & ~_umask())
         if overwrite: os.replace(tmp, dest)
@@ -279,15 +299,6 @@ EXIT_CODES = {
     143: 'stopped by SIGTERM',
 }
 
-class Terminated(KeyboardInterrupt):
-    "SIGTERM, raised in the main thread of a command run under `cli_errors`"
-
-_STOPS = [] # the signals a command under `cli_errors` received: an interruption may surface as another exception
-
-def _terminated(signum, frame): _STOPS.append(signal.SIGTERM); raise Terminated()
-
-def _interrupted(signum, frame): _STOPS.append(signal.SIGINT); raise KeyboardInterrupt()
-
 class CommandFailed(SystemExit):
     "`SystemExit` with an exit `code` whose text is the command's one-line error message (already printed on stderr)"
     def __init__(self, code:int, line:str): super().__init__(code); self.line = line
@@ -303,10 +314,13 @@ def cli_errors(
         @functools.wraps(f)
         def _g(*args, **kwargs):
             main = threading.current_thread() is threading.main_thread()
-            if main:
-                _STOPS.clear()
-                old = signal.signal(signal.SIGTERM, _terminated), signal.signal(signal.SIGINT, _interrupted)
-            try: return f(*args, **kwargs)
+            outer = signal.getsignal(signal.SIGTERM) is not _terminated   # not inside another command
+            if outer: _STOPS.clear(); hook = sys.unraisablehook; sys.unraisablehook = _quiet_stops(hook)
+            if main: old = signal.signal(signal.SIGTERM, _terminated), signal.signal(signal.SIGINT, _interrupted)
+            try:
+                r = f(*args, **kwargs)
+                stop_pending() # a stop whose exception was dropped on the way ends the command as any stop
+                return r
             except BaseException as e: # a signal raised inside a C extension (e.g. while it imports) surfaces as
                 # another exception: the record of the handlers decides
                 stop = _STOPS[0] if _STOPS else signal.SIGTERM if isinstance(e, Terminated) else \
@@ -321,6 +335,7 @@ def cli_errors(
                 else: raise
             finally:
                 if main: signal.signal(signal.SIGTERM, old[0]); signal.signal(signal.SIGINT, old[1])
+                if outer: _STOPS.clear(); sys.unraisablehook = hook # the record belongs to this command
             line = f"{prog}: error: {' '.join(msg.split())}"
             print(line, file=sys.stderr, flush=True)
             raise CommandFailed(code, line)

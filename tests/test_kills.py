@@ -59,7 +59,7 @@ def stop(p, sig, procs, faults, case, lost)->str:
     for q in alive: q.kill()
     faults.kill(case, lost(), survivors)
     assert not survivors, f'{case}: processes {survivors} outlived their parent'
-    assert p.returncode == -signal.SIGKILL if sig == signal.SIGKILL else p.returncode != 0, f'{case}: it ended before the signal ({p.returncode})'
+    assert p.returncode == -signal.SIGKILL if sig == signal.SIGKILL else p.returncode != 0, f'{case}: it ended before the signal ({p.returncode}); stderr: {err[-3000:]}'
     return err
 
 def temps(d:Path, name:str)->list: return sorted(d.glob(f'.{name}.*.tmp'))
