@@ -2,8 +2,9 @@
 """Copy a finished training run into the package as shipped weights: `python tools/ship_weights.py RUN_DIR DEST`.
 
 Only what `load_run`, `e2e-evaluate --run` and `e2e-export --run` need travels (config.json, model.safetensors) plus the
-training log (and the first stage's, for a run started from another) and loss curve; checkpoints (optimiser state)
-stay behind. The copy is written next to DEST and renamed.
+training log (and the earlier stages', for a run started from another) and loss curve; checkpoints (optimiser state)
+stay behind; the reference reports of `make reference` (DEST/reference_*) are kept. The copy is written next to DEST
+and renamed.
 
 `--portable REPORT_DIR WORK` (run by `make weights-report` on each report) rewrites the report's metrics.json with the
 evaluation files relative to the folder `make weights` worked in (its WORK, default ~/.e2e_nb/ship). config.json keeps
@@ -43,9 +44,15 @@ def main(run, dest):
             if (run/f).exists(): shutil.copyfile(run/f, tmp/f)
         cfg = json.loads((tmp/'config.json').read_text())
         cfg['shipped_from'] = dict(run=run.name, data=[Path(p).name for p in cfg.get('data', [])])
-        if cfg.get('init_from'):   # a second training stage: the first stage's log travels too, as log_<run>.csv
+        if cfg.get('init_from'):   # a later training stage: the earlier stages' logs travel too, as log_<run>.csv
             init = Path(cfg['init_from']); cfg['shipped_from']['init_from'] = init.name
-            if (init/'log.csv').exists(): shutil.copyfile(init/'log.csv', tmp/f'log_{init.name}.csv')
+            while init is not None:
+                if (init/'log.csv').exists(): shutil.copyfile(init/'log.csv', tmp/f'log_{init.name}.csv')
+                prev = json.loads((init/'config.json').read_text()).get('init_from') if (init/'config.json').exists() \
+                       else None
+                init = Path(prev) if prev else None
+        for ref in sorted(dest.glob('reference_*')) if dest.exists() else []:   # `make reference`'s, kept
+            shutil.copytree(ref, tmp/ref.name)
         if 'image_seed' not in cfg:   # runs trained before e2e-train recorded it: read it from the training files
             from e2e_nb.training import _image_setting
             cfg['image_seed'] = _image_setting(cfg.get('data', []))
