@@ -1,8 +1,8 @@
 #!/bin/bash
 # The training mix of the shipped mass regression (issue 19; CMS-DP-2021/017's recipe): containment-aware flat-mass
 # top-gun jets, flat-mass tt̄ with the underlying event, QCD jets (target: their generated soft-drop mass), and the
-# same three at pile-up μ = 15 ... 60. Usage: simulate_mix.sh DIR [nopu|pu|stage2|all] [SCALE]; skips finished files
-# (e2e-simulate writes atomically), so a killed run resumes. SCALE multiplies every sample size (default 1).
+# same three at pile-up μ = 15 ... 60. Usage: simulate_mix.sh DIR [nopu|pu|stage2|stage3a|stage3b|all] [SCALE];
+# skips finished files (e2e-simulate writes atomically), so a killed run resumes. SCALE multiplies every sample size.
 set -euo pipefail
 DIR=$1; PART=${2:-all}; SCALE=${3:-1}
 B=$(cd "$(dirname "$0")/.." && pwd)/.venv/bin
@@ -12,6 +12,19 @@ sim() { local out=$DIR/$1; shift; [ -f "$out" ] || "$B/e2e-simulate" "$@" --work
 if [ "$PART" = stage2 ]; then   # the second training stage's extra tt̄ and QCD jets (make weights)
   sim mix_ttbar2_pu0.h5 --process ttbar --top_mass 172.5 --mass_window 0.25 --n_jets $(n 60000) --seed 304
   sim mix_qcd2_pu0.h5 --process qcd --n_jets $(n 30000) --seed 305
+  exit 0
+fi
+if [ "$PART" = stage3a ] || [ "$PART" = stage3b ]; then   # the third stage's pile-up jets (make weights), two halves
+  s=320
+  for mu in 15 30 45; do   # (μ = 60 is in the mix; at 4-10 jets/s here it would double the time)
+    if [ "$PART" = stage3a ]; then
+      sim mix3_topgun_pu$mu.h5 --process topgun --pileup $mu --n_jets $(n 4000) --seed $((s++))
+    else
+      sim mix3_ttbar_pu$mu.h5 --process ttbar --top_mass 172.5 --mass_window 0.25 --pileup $mu --n_jets $(n 1500) \
+        --seed $((s+10))
+      sim mix3_qcd_pu$mu.h5 --process qcd --pileup $mu --n_jets $(n 2500) --seed $((s+20)); s=$((s+1))
+    fi
+  done
   exit 0
 fi
 if [ "$PART" != pu ]; then
