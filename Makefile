@@ -107,10 +107,10 @@ weights-report: $(STAMP)
 	for r in report report_pu30; do $(BIN)/python tools/ship_weights.py --portable $(WEIGHTS)/$$r $(WORK); done
 
 # The pile-up stage (#19; measured, not shipped: see the README): does more pile-up in the training mend the shipped
-# model's top-gun bias at μ = 30? One more epoch at a tenth of the rate from stage 2, with the pile-up jets PU3 added
-# (a fifth of the jets at pile-up instead of a tenth): run3full on the mix and the second stage's jets (21 min on idle
-# cores), run3 on the same without the mix's no-pile-up top gun (15 min); each scored on the samples of report/ and
-# report_pu30/ into WORK/report_RUN and WORK/report_RUN_pu30. Resumable.
+# model's top-gun bias at μ = 30? One more epoch from stage 2 at learning rate 1e-4 (a third of stage 2's) with the
+# pile-up jets PU3 added (a fifth of the jets at pile-up instead of a tenth): run3full on the mix and the second stage's
+# jets (21 min on idle cores), run3 on the same without the mix's no-pile-up top gun (15 min); each scored on the
+# samples of report/ and report_pu30/ into WORK/report_RUN and WORK/report_RUN_pu30. Resumable.
 pileup-stage: $(STAMP)
 	tools/simulate_mix.sh $(WORK) stage3a & tools/simulate_mix.sh $(WORK) stage3b; wait $$!
 	tools/simulate_eval.sh $(WORK) 2
