@@ -115,7 +115,8 @@ pileup-stage: $(STAMP)
 	tools/simulate_mix.sh $(WORK) stage3a & tools/simulate_mix.sh $(WORK) stage3b; wait $$!
 	tools/simulate_eval.sh $(WORK) 2
 	$(call train,$(WORK)/run3full,--data $(MIX) $(STAGE2) $(PU3) $(STAGE3))
-	$(call train,$(WORK)/run3,--data $(filter-out $(WORK)/mix_topgun_pu0.h5,$(MIX)) $(STAGE2) $(PU3) $(STAGE3))
+	$(call train,$(WORK)/run3,--data $(filter-out $(WORK)/mix_topgun_pu0.h5,$(MIX)) $(STAGE2) $(PU3) \
+	  $(STAGE3))
 	for r in run3full run3; do $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL) --out $(WORK)/report_$$r && \
 	  $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL_PU30) --out $(WORK)/report_$${r}_pu30 || exit 1; done
 STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --lr 1e-4 --bf16 --keep_epochs
