@@ -110,7 +110,8 @@ weights-report: $(STAMP)
 # model's top-gun bias at μ = 30? One more epoch from stage 2 at learning rate 1e-4 (a third of stage 2's) with the
 # pile-up jets PU3 added (a fifth of the jets at pile-up instead of a tenth): run3full on the mix and the second stage's
 # jets (21 min on idle cores), run3 on the same without the mix's no-pile-up top gun (15 min); each scored on the
-# samples of report/ and report_pu30/ into WORK/report_RUN and WORK/report_RUN_pu30. Resumable.
+# samples of report/ and report_pu30/ into WORK/report_RUN and WORK/report_RUN_pu30; then the top-gun bias against μ.
+# Resumable.
 pileup-stage: $(STAMP)
 	tools/simulate_mix.sh $(WORK) stage3a & tools/simulate_mix.sh $(WORK) stage3b; wait $$!
 	tools/simulate_eval.sh $(WORK) 2
@@ -119,6 +120,11 @@ pileup-stage: $(STAMP)
 	  $(STAGE3))
 	for r in run3full run3; do $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL) --out $(WORK)/report_$$r && \
 	  $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL_PU30) --out $(WORK)/report_$${r}_pu30 || exit 1; done
+	# the top-gun bias against μ: the shipped model and run3full on top-gun files at μ = 15, 45, 60 (μ = 0 and 30 above)
+	tools/simulate_eval.sh $(WORK) 2 mu
+	for mu in 15 45 60; do $(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu$$mu.h5 \
+	  --out $(WORK)/report_topgun_pu$$mu && $(BIN)/e2e-evaluate --run $(WORK)/run3full \
+	  --data $(WORK)/topgun_test_pu$$mu.h5 --out $(WORK)/report_run3full_topgun_pu$$mu || exit 1; done
 STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --lr 1e-4 --bf16 --keep_epochs
 
 # The reference (#19): ML4SCI's ResNet-15 (images only) trained as stage 1 of the shipped model was (the same mix, split,

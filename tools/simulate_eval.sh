@@ -1,12 +1,19 @@
 #!/bin/bash
 # Independent evaluation samples of the shipped model's report (never in any training): a top-gun file, QCD jets and
-# the tt̄ mass scan (m_t = 160, 172.5, 185 GeV), without pile-up and at μ = 30. Usage: simulate_eval.sh DIR [WORKERS];
-# skips finished files (e2e-simulate writes atomically), so a killed run resumes.
+# the tt̄ mass scan (m_t = 160, 172.5, 185 GeV), without pile-up and at μ = 30; with `mu`, instead, top-gun files at
+# μ = 15, 45 and 60 (make pileup-stage: the bias against μ). Usage: simulate_eval.sh DIR [WORKERS] [mu]; skips finished
+# files (e2e-simulate writes atomically), so a killed run resumes.
 set -euo pipefail
 DIR=$1; W=${2:-2}
 B=$(cd "$(dirname "$0")/.." && pwd)/.venv/bin
 mkdir -p "$DIR"
 sim() { local out=$DIR/$1; shift; [ -f "$out" ] || "$B/e2e-simulate" "$@" --workers "$W" --out "$out"; }
+if [ "${3:-}" = mu ]; then
+  for ms in 15:25 45:26 60:27; do
+    sim topgun_test_pu${ms%%:*}.h5 --process topgun --pileup ${ms%%:*} --n_jets 2000 --seed ${ms##*:}
+  done
+  exit 0
+fi
 sim topgun_test_s2.h5 --process topgun --n_jets 5000 --seed 2
 sim qcd_s14.h5 --process qcd --n_jets 2000 --seed 14
 for ms in 160:11 172.5:12 185:13; do sim ttbar_m${ms%%:*}.h5 --process ttbar --top_mass ${ms%%:*} --n_jets 4000 --seed ${ms##*:}; done
