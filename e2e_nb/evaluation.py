@@ -1116,13 +1116,14 @@ def e2e_evaluate(
     device:str=None, # torch device (default: CUDA if available)
     ablate:store_true=False, # with --scan: σ_F with input groups switched off, next to generator-level masses
     checkpoints:Param("with --scan: σ_F of the run's network at these training checkpoints", str, nargs='+')=None,
+    quiet:store_true=False, # no progress bars
 ):
     "Evaluate a trained run on a file against calibrated traditional baselines; write metrics.json, plots and report.md"
     _check_cli(run, data, n_boot, batch_size, max_jets)
     mpl.use('Agg')
     scan = [scan] if isinstance(scan, str) else scan
     metrics,figs = evaluate_run(run, data, target=target, device=device, batch_size=batch_size, max_jets=max_jets,
-                                qcd=qcd, scan=scan, n_boot=n_boot)
+                                qcd=qcd, scan=scan, n_boot=n_boot, show_progress=not quiet)
     _add_studies(metrics, run, scan, ablate, checkpoints, device, max_jets, n_boot)
     paths = write_report(out, metrics, figs)
     _print_summary(metrics, data)

@@ -132,6 +132,15 @@ def _check_schema(m, names):
         assert len(b['edges']) == len(b['n']) + 1 == len(b['bias']) + 1 == len(b['resolution']) + 1
         assert sum(b['n']) <= m['n_jets']
 
+def test_cli_quiet_turns_the_progress_bars_off(run_dir, files, tmp_path, monkeypatch):
+    "e2e-evaluate --quiet, as e2e-train and e2e-run: evaluate_run is called without progress bars"
+    seen, real = [], ev.evaluate_run
+    def spy(*a, **kw): seen.append(kw.get('show_progress', True)); return real(*a, **kw)
+    monkeypatch.setattr(ev, 'evaluate_run', spy)
+    for quiet in (False, True):
+        ev.e2e_evaluate(run=str(run_dir), data=str(files['test']), out=str(tmp_path/'r'), n_boot=0, quiet=quiet)
+    assert seen == [True, False]
+
 def test_cli_end_to_end(run_dir, files, tmp_path, capsys):
     out = tmp_path/'report'
     assert ev.e2e_evaluate(run=str(run_dir), data=str(files['test']), out=str(out), qcd=str(files['qcd'])) is None
