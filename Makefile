@@ -101,9 +101,9 @@ weights: $(STAMP)
 CHECKPOINTS = $(sort $(wildcard $(WORK)/run/checkpoints/epoch_*.pt)) $(sort $(wildcard $(WORK)/run2/checkpoints/epoch_*.pt))
 weights-report: $(STAMP)
 	tools/simulate_eval.sh $(WORK) 2
-	$(BIN)/e2e-evaluate --run $(WEIGHTS) $(EVAL) --ablate --out $(WEIGHTS)/report \
+	$(BIN)/e2e-evaluate --quiet --run $(WEIGHTS) $(EVAL) --ablate --out $(WEIGHTS)/report \
 	  $(if $(CHECKPOINTS),--checkpoints $(CHECKPOINTS))
-	$(BIN)/e2e-evaluate --run $(WEIGHTS) $(EVAL_PU30) --ablate --out $(WEIGHTS)/report_pu30
+	$(BIN)/e2e-evaluate --quiet --run $(WEIGHTS) $(EVAL_PU30) --ablate --out $(WEIGHTS)/report_pu30
 	for r in report report_pu30; do $(BIN)/python tools/ship_weights.py --portable $(WEIGHTS)/$$r $(WORK); done
 
 # The pile-up stage (#19; measured, not shipped: see the README): does more pile-up in the training mend the shipped
@@ -118,12 +118,12 @@ pileup-stage: $(STAMP)
 	$(call train,$(WORK)/run3full,--data $(MIX) $(STAGE2) $(PU3) $(STAGE3))
 	$(call train,$(WORK)/run3,--data $(filter-out $(WORK)/mix_topgun_pu0.h5,$(MIX)) $(STAGE2) $(PU3) \
 	  $(STAGE3))
-	for r in run3full run3; do $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL) --out $(WORK)/report_$$r && \
-	  $(BIN)/e2e-evaluate --run $(WORK)/$$r $(EVAL_PU30) --out $(WORK)/report_$${r}_pu30 || exit 1; done
+	for r in run3full run3; do $(BIN)/e2e-evaluate --quiet --run $(WORK)/$$r $(EVAL) --out $(WORK)/report_$$r && \
+	  $(BIN)/e2e-evaluate --quiet --run $(WORK)/$$r $(EVAL_PU30) --out $(WORK)/report_$${r}_pu30 || exit 1; done
 	# the top-gun bias against μ: the shipped model and run3full on top-gun files at μ = 15, 45, 60 (μ = 0 and 30 above)
 	tools/simulate_eval.sh $(WORK) 2 mu
-	for mu in 15 45 60; do $(BIN)/e2e-evaluate --run $(WEIGHTS) --data $(WORK)/topgun_test_pu$$mu.h5 \
-	  --out $(WORK)/report_topgun_pu$$mu && $(BIN)/e2e-evaluate --run $(WORK)/run3full \
+	for mu in 15 45 60; do $(BIN)/e2e-evaluate --quiet --run $(WEIGHTS) --data $(WORK)/topgun_test_pu$$mu.h5 \
+	  --out $(WORK)/report_topgun_pu$$mu && $(BIN)/e2e-evaluate --quiet --run $(WORK)/run3full \
 	  --data $(WORK)/topgun_test_pu$$mu.h5 --out $(WORK)/report_run3full_topgun_pu$$mu || exit 1; done
 STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --lr 1e-4 --bf16 --keep_epochs
 
@@ -136,7 +136,7 @@ reference: $(STAMP)
 	$(call train,$(WORK)/resnet15,--data $(MIX) --model resnet15 --targets m_target --epochs $(EPOCHS) --bf16 \
 	  --channels-last --pool 2)
 	tools/simulate_eval.sh $(WORK) 2
-	$(BIN)/e2e-evaluate --run $(WORK)/resnet15 $(EVAL) --out $(WORK)/reference_resnet15
+	$(BIN)/e2e-evaluate --quiet --run $(WORK)/resnet15 $(EVAL) --out $(WORK)/reference_resnet15
 	mkdir -p $(WEIGHTS)/reference_resnet15 # report.md without its plots' links
 	sed '/^!\[.*\](.*\.png)$$/d' $(WORK)/reference_resnet15/report.md > $(WEIGHTS)/reference_resnet15/report.md
 	$(BIN)/python tools/ship_weights.py --portable $(WORK)/reference_resnet15 $(WORK)
