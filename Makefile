@@ -27,6 +27,8 @@ MIX = $(foreach p,topgun ttbar qcd,$(foreach mu,0 15 30 45 60,$(WORK)/mix_$(p)_p
 STAGE2 = $(WORK)/mix_ttbar2_pu0.h5 $(WORK)/mix_qcd2_pu0.h5
 # the pile-up stage's extra jets (tools/simulate_mix.sh stage3a, stage3b: 24 000 at μ = 15, 30, 45)
 PU3 = $(foreach p,topgun ttbar qcd,$(foreach mu,15 30 45,$(WORK)/mix3_$(p)_pu$(mu).h5))
+# and its training options (one epoch from stage 2 at a third of its learning rate)
+STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --lr 1e-4 --bf16 --keep_epochs
 # $(call train,DIR,OPTIONS): `e2e-train OPTIONS` into DIR on 2 cores, or its resumption where a killed make left it
 train = if [ -f $(1)/config.json ]; then $(BIN)/e2e-train --resume --out $(1) --threads 2 --workers 1; \
 	else $(BIN)/e2e-train $(2) --threads 2 --workers 1 --out $(1); fi
@@ -125,7 +127,6 @@ pileup-stage: $(STAMP)
 	for mu in 15 45 60; do $(BIN)/e2e-evaluate --quiet --run $(WEIGHTS) --data $(WORK)/topgun_test_pu$$mu.h5 \
 	  --out $(WORK)/report_topgun_pu$$mu && $(BIN)/e2e-evaluate --quiet --run $(WORK)/run3full \
 	  --data $(WORK)/topgun_test_pu$$mu.h5 --out $(WORK)/report_run3full_topgun_pu$$mu || exit 1; done
-STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --lr 1e-4 --bf16 --keep_epochs
 
 # The reference (#19): ML4SCI's ResNet-15 (images only) trained as stage 1 of the shipped model was (the same mix, split,
 # seed, learning rate and 4 epochs), on 2 × 2 sum-pooled images (62 × 62, as the comparison notebook trains the image

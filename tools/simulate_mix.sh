@@ -14,15 +14,15 @@ if [ "$PART" = stage2 ]; then   # the second training stage's extra tt̄ and QCD
   sim mix_qcd2_pu0.h5 --process qcd --n_jets $(n 30000) --seed 305
   exit 0
 fi
-if [ "$PART" = stage3a ] || [ "$PART" = stage3b ]; then   # the third stage's pile-up jets (make weights), two halves
-  s=320
-  for mu in 15 30 45; do   # (μ = 60 is in the mix; at 4-10 jets/s here it would double the time)
+if [ "$PART" = stage3a ] || [ "$PART" = stage3b ]; then   # make pileup-stage's extra jets, in two halves
+  for mk in 15:0 30:1 45:2; do   # μ:k (μ = 60 is in the mix; at 4-10 jets/s here it would double the time)
+    mu=${mk%%:*}; k=${mk##*:}
     if [ "$PART" = stage3a ]; then
-      sim mix3_topgun_pu$mu.h5 --process topgun --pileup $mu --n_jets $(n 4000) --seed $((s++))
+      sim mix3_topgun_pu$mu.h5 --process topgun --pileup $mu --n_jets $(n 4000) --seed $((320 + k))
     else
       sim mix3_ttbar_pu$mu.h5 --process ttbar --top_mass 172.5 --mass_window 0.25 --pileup $mu --n_jets $(n 1500) \
-        --seed $((s+10))
-      sim mix3_qcd_pu$mu.h5 --process qcd --pileup $mu --n_jets $(n 2500) --seed $((s+20)); s=$((s+1))
+        --seed $((330 + k))
+      sim mix3_qcd_pu$mu.h5 --process qcd --pileup $mu --n_jets $(n 2500) --seed $((340 + k))
     fi
   done
   exit 0
