@@ -68,7 +68,7 @@ def sha(p:Path)->str: return hashlib.sha256(p.read_bytes()).hexdigest()
 
 def one_line(err, cmd, code_p, code, *contains):
     "Exit code `code` and exactly one error line (log lines, e.g. warnings, may precede it); no traceback"
-    assert code_p == code, (code_p, err)
+    assert code_p == code, f'{cmd}: exit code {code_p}, expected {code}; the end of its stderr:\n{err[-4000:]}'
     assert 'Traceback' not in err, err
     lines = [l for l in err.splitlines() if l.startswith(f'{cmd}: error: ')]
     assert len(lines) == 1 and err.strip().splitlines()[-1] == lines[0], err
