@@ -724,7 +724,7 @@ def _export_into(
     tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), suffix='.tmp', dir=out.parent)) # same file system
     old = out.parent/f'{temp_prefix(out)}old.tmp'
     try:
-        rep = write(tmp)
+        with signals_held(): rep = write(tmp) # a stop waits for the end of the write, then nothing is published
         if overwrite and out.exists(): os.replace(out, old) # two renames: the old export is whole until the new one is
         publish_new(tmp, out) # another export that finished first into an empty `out` wins
     finally:
