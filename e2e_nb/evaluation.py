@@ -512,10 +512,15 @@ def image_mass_file(
 
 # %% ../nbs/12_evaluation.ipynb #d803b053
 def _sigma_row(xs, masses, n_bins, n_boot)->dict:
-    "σ_F and σ_eff (with bootstrap errors) of one estimator's values `xs` per scan file, and its jets per file"
+    "σ_F and σ_eff (with bootstrap errors) of one estimator's values `xs` per scan file, its jets per file, σ_F inner"
     sf,se = sigma_fisher(xs, masses, n_bins, n_boot),sigma_eff(xs, masses, n_boot)
-    return dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
-                sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
+    out = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
+               sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
+    inner = np.argsort(masses, kind='stable')[1:-1] # the spacing check: without the outermost masses
+    if len(np.unique(masses)) >= 5:
+        si = sigma_fisher([xs[k] for k in inner], [masses[k] for k in inner], n_bins, n_boot)
+        out.update(sigma_fisher_inner=si['sigma'], sigma_fisher_inner_err=si['sigma_err'])
+    return out
 
 # %% ../nbs/12_evaluation.ipynb #a6003b06
 def scan_selections(
@@ -860,11 +865,13 @@ def metrics_table(
 def scan_table(
     scan:dict, # `evaluate_scan` output (`mass_scan` in metrics.json)
 )->str:
-    "σ_F and σ_eff (GeV, ± bootstrap error) of every estimator on each selection of the mass scan (markdown-compatible)"
+    "σ_F (and σ_F inner) and σ_eff (GeV, ± bootstrap error) of every estimator on each selection of the mass scan"
     sels = scan['selections']; names = list(dict.fromkeys(k for t in sels.values() for k in t))
-    pm = lambda d, k: f"{_fmt(d[k], '.2f')} ± {_fmt(d[k + '_err'], '.2f')}"
-    qs = ('sigma_fisher', 'sigma_eff')
-    rows = [['estimator'] + [f'{q} {s} [GeV]' for s in sels for q in ('σ_F', 'σ_eff')]]
+    pm = lambda d, k: f"{_fmt(d[k], '.2f')} ± {_fmt(d[k + '_err'], '.2f')}" if k in d else 'n/a'
+    inner = any('sigma_fisher_inner' in d for t in sels.values() for d in t.values())
+    qs = ('sigma_fisher', 'sigma_fisher_inner', 'sigma_eff') if inner else ('sigma_fisher', 'sigma_eff')
+    lab = dict(sigma_fisher='σ_F', sigma_fisher_inner='σ_F inner', sigma_eff='σ_eff')
+    rows = [['estimator'] + [f'{lab[q]} {s} [GeV]' for s in sels for q in qs]]
     rows += [[k] + [pm(sels[s][k], q) if k in sels[s] else 'n/a' for s in sels for q in qs] for k in names]
     return _table(rows)
 

@@ -20,7 +20,7 @@ def shipped_runs()->list:
     return sorted(p for p in d.glob('*') if (p/'config.json').exists() and (p/'model.safetensors').exists())
 
 # %% ../nbs/20_pipeline.ipynb #0ce1f83a
-SCAN_MASSES = (160., 172.5, 185.) # top masses (GeV) of the main job's tt̄ mass scan
+SCAN_MASSES = (166.5, 169.5, 172.5, 175.5, 178.5) # top masses (GeV) of the main job's tt̄ mass scan, 3 GeV apart
 
 # %% ../nbs/20_pipeline.ipynb #b8da2c98
 def e2e_pipeline(
@@ -28,7 +28,7 @@ def e2e_pipeline(
     n_train:int=1500, # simulated top-gun jets for training (split 80/10/10 into train/validation/test)
     n_test:int=500, # independent simulated top-gun jets for the evaluation
     n_qcd:int=200, # simulated QCD jets for the mass-sculpting plot (0: none)
-    n_scan:int=300, # simulated tt̄ jets at each of m_t = 160, 172.5, 185 GeV for σ_F and σ_eff (0: none)
+    n_scan:int=300, # simulated tt̄ jets at each mass of `SCAN_MASSES` for σ_F and σ_eff (0: none)
     model:str|None=None, # model to train (`list_models()`; None: 'resnet15'); with shipped weights, theirs or None
     epochs:int=3, # training epochs
     pool:int=1, # sum-pool the 125 × 125 images by this factor before the model

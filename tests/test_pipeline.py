@@ -19,7 +19,7 @@ def test_e2e_run_tiny(tmp_path):
     for s in ('| estimator', '| cnn', 'plots:', 'metrics:', 'export:', 'σ_F all'): assert s in r.stdout, (s, r.stdout)
     m = json.loads((out/'report'/'metrics.json').read_text())
     assert m['target'] == 'm_gen' and m['n_jets'] > 0
-    assert m['mass_scan']['top_masses'] == [160., 172.5, 185.] and 'cnn' in m['mass_scan']['selections']['all']
+    assert m['mass_scan']['top_masses'] == [166.5, 169.5, 172.5, 175.5, 178.5] and 'cnn' in m['mass_scan']['selections']['all']
     # every baseline is calibrated or its calibration refused (with the reason), and only calibrated ones are in the table
     refused = m['calibration']['refused']
     assert {'cnn', 'reco_mjet', 'reco_msd', 'gen_msd'} <= set(m['estimators']) | set(refused) and not set(refused) & set(m['estimators'])
