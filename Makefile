@@ -33,8 +33,8 @@ STAGE3 = --init_from $(WORK)/run2 --model part --targets m_target --epochs 1 --l
 train = if [ -f $(1)/config.json ]; then $(BIN)/e2e-train --resume --out $(1) --threads 2 --workers 1; \
 	else $(BIN)/e2e-train $(2) --threads 2 --workers 1 --out $(1); fi
 # the samples of report/ (tools/simulate_eval.sh), which no training used; the reference is scored on the same jets.
-# The tt̄ scan's masses are 3 GeV apart: σ_F is a derivative, and a scan 12.5 GeV apart understates it for a sharp
-# estimator (m_SD's contained peak) by a third (see the metrics notebook)
+# The tt̄ scan's masses are 3 GeV apart: σ_F comes from a slope, and a scan 12.5 GeV apart overstates the σ_F of a
+# sharp estimator (m_SD's contained peak) by a third (see the metrics notebook)
 SCAN_MASSES = 166.5 169.5 172.5 175.5 178.5
 EVAL = --data $(WORK)/topgun_test_s2.h5 --qcd $(WORK)/qcd_s14.h5 \
 	--scan $(foreach m,$(SCAN_MASSES),$(WORK)/scan_ttbar_m$(m).h5)
