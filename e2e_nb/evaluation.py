@@ -516,8 +516,8 @@ def _sigma_row(xs, masses, n_bins, n_boot)->dict:
     sf,se = sigma_fisher(xs, masses, n_bins, n_boot),sigma_eff(xs, masses, n_boot)
     out = dict(sigma_fisher=sf['sigma'], sigma_fisher_err=sf['sigma_err'], sigma_eff=se['sigma'],
                sigma_eff_err=se['sigma_err'], n=[len(x) for x in xs])
-    inner = np.argsort(masses, kind='stable')[1:-1] # the spacing check: without the outermost masses
-    if len(np.unique(masses)) >= 5:
+    if len(np.unique(masses)) >= 5: # the spacing check: σ_F without the outermost masses
+        inner = np.argsort(masses, kind='stable')[1:-1]
         si = sigma_fisher([xs[k] for k in inner], [masses[k] for k in inner], n_bins, n_boot)
         out.update(sigma_fisher_inner=si['sigma'], sigma_fisher_inner_err=si['sigma_err'])
     return out
